@@ -1,0 +1,152 @@
+"""The ``trucewatch`` command: thin commands over the library API (pipeline, store, export)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from trucewatch import config, export
+from trucewatch.errors import TrucewatchError
+from trucewatch.models import EVENT_TYPES
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Turn news reports about armed conflict into a ledger of attacks, strikes, "
+                       "casualties and ceasefires.")
+console = Console()
+err = Console(stderr=True)
+
+DbOption = Annotated[Optional[Path], typer.Option("--db", help=config.SETTINGS[0].help + " [env TRUCEWATCH_DB]")]
+
+
+def _db(path: Path | None) -> str:
+    return str(path) if path else str(config.get("db"))
+
+
+def _fail(exc: Exception) -> None:
+    err.print(f"[red]error:[/red] {exc}")
+    raise typer.Exit(2)
+
+
+def _count_inputs(paths: list[Path]) -> int | None:
+    """How many files the progress bar should expect (JSONL files count as one)."""
+    total = 0
+    for p in paths:
+        if p.is_dir():
+            total += sum(1 for f in p.rglob("*") if f.is_file())
+        else:
+            total += 1
+    return total or None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports (.txt, .html, .json, .jsonl, feeds).")],
+    db: DbOption = None,
+    published: Annotated[Optional[str], typer.Option(help="Publication date YYYY-MM-DD for files that lack one.")] = None,
+    outlet: Annotated[Optional[str], typer.Option(help="Outlet name for files that lack one.")] = None,
+    gazetteer: Annotated[Optional[Path], typer.Option(help=config.SETTINGS[1].help)] = None,
+) -> None:
+    """Read reports, extract their events and store them; prints a summary table."""
+    from trucewatch.pipeline import ingest as run
+    from trucewatch.resolve.names import Gazetteer
+    from trucewatch.store import Store
+
+    try:
+        extra = [gazetteer] if gazetteer else ([config.get("gazetteer")] if config.get("gazetteer") else [])
+        gaz = Gazetteer.load(extra=[str(x) for x in extra])
+        with Store(_db(db)) as store, Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            console=err, transient=True, disable=not sys.stderr.isatty(),
+        ) as bar:
+            task = bar.add_task("ingesting", total=_count_inputs(paths))
+            stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz,
+                        progress=lambda _: bar.advance(task))
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    for r in stats.rejections:
+        err.print(f"[red]failed[/red] {r}")
+    for w in stats.warnings:
+        err.print(f"[yellow]warning[/yellow] {w}")
+    table = Table(title="Ingest summary")
+    for col in ("read", "new", "updated", "unchanged", "failed"):
+        table.add_column(col, justify="right")
+    table.add_row(*(str(getattr(stats, c)) for c in ("read", "new", "updated", "unchanged", "failed")))
+    console.print(table)
+    if stats.events_by_type:
+        by_type = Table(title="Events extracted")
+        by_type.add_column("type")
+        by_type.add_column("events", justify="right")
+        for t in EVENT_TYPES:
+            if stats.events_by_type.get(t):
+                by_type.add_row(t, str(stats.events_by_type[t]))
+        console.print(by_type)
+    if stats.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def events(
+    db: DbOption = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="Only events of this type.")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only events whose actor or target contains this.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
+    text: Annotated[Optional[str], typer.Option(help="Only events whose evidence contains these words.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
+) -> None:
+    """List stored events, newest first."""
+    from trucewatch.store import Store
+
+    if type and type not in EVENT_TYPES:
+        _fail(ValueError(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TYPES)}"))
+    try:
+        with Store(_db(db)) as store:
+            rows = store.events(type=type, actor=actor, since=since, until=until, text=text, limit=limit)
+    except (TrucewatchError, ValueError) as exc:
+        _fail(exc)
+        return
+    table = Table(title=f"{len(rows)} events")
+    for col in ("date", "type", "mode", "actor", "target", "place", "killed", "injured", "doc"):
+        table.add_column(col, overflow="fold")
+    for e in rows:
+        table.add_row(e.date or "?", e.type, e.mode or "", e.actor or "", e.target or "",
+                      "; ".join(x for x in (e.location, e.country) if x), _n(e.killed), _n(e.injured), e.doc_id[:12])
+    console.print(table)
+
+
+def _n(v: int | None) -> str:
+    return "" if v is None else str(v)
+
+
+@app.command("export")
+def export_cmd(
+    format: Annotated[str, typer.Option("--format", help="gold-jsonl, jsonl or csv.")] = "jsonl",
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the ledger: gold-jsonl (the annotation schema, one line per report), jsonl or csv."""
+    from trucewatch.store import Store
+
+    if format not in export.FORMATS:
+        _fail(ValueError(f"unknown format {format!r}; choose one of {', '.join(export.FORMATS)}"))
+    try:
+        with Store(_db(db)) as store:
+            if output:
+                with output.open("w", encoding="utf-8", newline="") as fh:
+                    n = export.write(store, format, fh)
+                err.print(f"wrote {n} records to {output}")
+            else:
+                export.write(store, format, sys.stdout)
+    except (TrucewatchError, OSError) as exc:
+        _fail(exc)
+
+
+if __name__ == "__main__":
+    app()

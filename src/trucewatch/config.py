@@ -1,0 +1,34 @@
+"""One settings table: name, default, environment variable and help. It drives the CLI's options
+and the README's settings section (a test checks that every setting is documented)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | int | None
+    env: str | None
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "trucewatch.db", "TRUCEWATCH_DB", "SQLite database file of the ledger."),
+    Setting("gazetteer", None, "TRUCEWATCH_GAZETTEER",
+            "A YAML gazetteer file whose entities and aliases are added to the shipped ones."),
+    Setting("max_bytes", 20_000_000, "TRUCEWATCH_MAX_BYTES",
+            "Input files larger than this many bytes are rejected without being read."),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def get(name: str) -> str | int | None:
+    """The setting's value: its environment variable when set, else its default."""
+    setting = _BY_NAME[name]
+    if setting.env and os.environ.get(setting.env):
+        raw = os.environ[setting.env]
+        return int(raw) if isinstance(setting.default, int) else raw
+    return setting.default

@@ -1,0 +1,508 @@
+"""From a document's sentences to its events: one event per real-world occurrence in the report.
+
+Per sentence, mentions are found (``mentions``), given roles (``roles``), casualties, dates and
+truce terms; then the mentions of one document that report the same occurrence (same type,
+compatible date, actor, target, place and mode) are merged, so that a lede, its follow-up sentences
+and a later back-reference ("the strikes") make one event whose evidence is the first sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from trucewatch.extract.casualties import casualties
+from trucewatch.extract.clauses import Segment
+from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, obligations_in
+from trucewatch.extract.lexicon import Lexicon, load_lexicon
+from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, find_mentions
+from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, STATE_TYPES, actor_entity, assign, is_actor, \
+    is_place, speaker
+from trucewatch.models import Document, Entity, Event
+from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
+from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
+from trucewatch.resolve.names import Gazetteer
+
+# Back-references to a group named earlier in the report.
+_ANAPHORS = {
+    ("the", "group"): "group", ("the", "militia"): "group", ("the", "group's"): "group",
+    ("the", "movement"): "group", ("the", "brigades"): "group", ("the", "organisation"): "group",
+    ("the", "organization"): "group",
+}
+_PLURAL_MILITIA = frozenset({"militias", "factions", "militiamen", "paramilitaries", "fighters"})
+_PAST_CONTEXT = frozenset("had previous previously earlier ago since last former then back".split())
+_REPORTING = frozenset("said says told announced stated reported confirmed claimed added declared warned "
+                       "tweeted posted".split())
+
+
+@dataclass
+class _Draft:
+    event: Event
+    actors: list[Entity] = field(default_factory=list)
+    targets: list[Entity] = field(default_factory=list)
+    location: Entity | None = None
+    weak: bool = False
+    anaphoric: bool = False  # "the attack", "the truce": refers back to an event already reported
+    order: int = 0
+
+
+def _names(entities: list[Entity]) -> str | None:
+    seen: list[str] = []
+    for e in entities:
+        if e.name not in seen:
+            seen.append(e.name)
+    return "; ".join(seen) if seen else None
+
+
+class Extractor:
+    """Turns documents into events. Build once (it compiles the spaCy pipeline), call many times."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None, analyser: Analyser | None = None) -> None:
+        self.gazetteer = gazetteer or Gazetteer.load()
+        self.analyser = analyser or Analyser(self.gazetteer)
+        self.lex: Lexicon = load_lexicon()
+        self._resolve = dict(self.gazetteer.entities)
+
+    # ------------------------------------------------------------------ public
+    def extract(self, doc: Document) -> tuple[list[Event], list[AnalysedSentence]]:
+        """The events of one document (also set on ``doc.events``) and its analysed sentences."""
+        sentences = self.analyser.analyse(doc)
+        ref = _reference(doc.published)
+        drafts: list[_Draft] = []
+        last_group: Entity | None = None
+        last_actor: Entity | None = None
+        doc_countries: Counter[str] = Counter()
+        entity_counts: Counter[str] = Counter()
+        for s in sentences:
+            last_group = self._resolve_anaphora(s, last_group)
+            for m in s.entities:
+                if is_place(m, s):
+                    c = m.entity.country if m.entity.type != "state" else m.entity.name
+                    if c:
+                        doc_countries[c] += 1
+                elif is_actor(m, s):
+                    entity_counts[m.entity.id] += 1
+            sm = find_mentions(s, self.lex)
+            if not sm.mentions:
+                continue
+            dates = _sentence_dates(s, sm, find_time_expressions(s.text, ref))
+            for mention in sm.mentions:
+                d = self._draft(sm, mention, dates.get(id(mention), (None, None)), doc, last_actor)
+                if d is None:
+                    continue
+                d.order = len(drafts)
+                drafts.append(d)
+                if d.actors and d.event.type in ("threat", "demand", "ceasefire"):
+                    last_actor = d.actors[0]
+        self._add_conditions(sentences, drafts)
+        events = self._merge(drafts)
+        main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
+        for d in events:
+            self._finish(d, doc, ref, main_country, entity_counts)
+        doc.sentences = []
+        out = [d.event for d in sorted(events, key=lambda d: (d.event.sentence, d.order))]
+        for e in out:
+            e.doc_id = doc.id
+        doc.events = out
+        return out, sentences
+
+    # ------------------------------------------------------------------ per mention
+    def _resolve_anaphora(self, s: AnalysedSentence, last_group: Entity | None) -> Entity | None:
+        """Add "the group"/"the militia" mentions for the last group named, and track that group."""
+        taken = {k for m in s.entities for k in range(m.start, m.end)}
+        added: list[EntityMention] = []
+        for i in range(len(s.lower) - 1):
+            key = (s.lower[i], s.lower[i + 1])
+            if key in _ANAPHORS and last_group is not None and i + 1 not in taken:
+                added.append(EntityMention(i, i + 2, s.starts[i], s.starts[i + 1] + len(s.tokens[i + 1]),
+                                           s.span_text(i, i + 2), last_group))
+        if added:
+            s.entities = sorted(s.entities + added, key=lambda m: m.start)
+        for m in s.entities:
+            if m.entity.type in GROUP_TYPES:
+                last_group = m.entity
+        return last_group
+
+    def _draft(self, sm: SentenceMentions, m: Mention, date_and_source: tuple[str | None, str | None],
+               doc: Document, last_actor: Entity | None) -> _Draft | None:
+        s = sm.sentence
+        seg = sm.segments[m.segment]
+        other_segs = {x.segment for x in sm.mentions if x is not m}
+        free = [k for k in range(len(sm.segments)) if k != m.segment and k not in other_segs]
+        event = Event(type=m.kind, evidence=s.text, sentence=s.idx, start=s.starts[m.lo],
+                      end=s.starts[m.hi - 1] + len(s.tokens[m.hi - 1]), trigger=s.span_text(m.lo, m.hi))
+        draft = _Draft(event)
+        date, source = date_and_source
+        event.date, event.date_source = date, source
+        draft.anaphoric = source != "stated" and _definite(s, m)
+        if m.kind == "force":
+            return self._force(sm, m, seg, free, draft)
+        ents = s.entities
+        actors_in = [x for x in ents if is_actor(x, s)]
+        places = [x for x in ents if is_place(x, s)]
+        if m.kind in ("ceasefire", "ceasefire_end"):
+            mediators = mediators_in(s, self.lex, ents, self._resolve) if m.kind == "ceasefire" else []
+            med_ids = {e.id for e in mediators}
+            parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.id not in med_ids]
+            parties = [p for p in parties if p.type != "person" and p.id not in med_ids]
+            draft.actors = [p for p in parties if p.type not in STATE_TYPES] or parties[:1]
+            draft.targets = [p for p in parties if p.type in STATE_TYPES and p not in draft.actors]
+            if m.kind == "ceasefire":
+                event.mediators = [e.name for e in mediators]
+                event.conditions = conditions_in(s, self.lex)
+            draft.weak = not (draft.actors or date)
+        elif m.kind == "threat":
+            who = speaker(s, ents, self._resolve)
+            left = [x for x in actors_in if x.end <= m.lo]
+            right = [x for x in actors_in if x.start >= m.hi]
+            if who is None and left:
+                who = actor_entity(left[-1].entity, self._resolve)
+            if who is None and s.lower[0] in ("he", "she", "they", "we"):
+                who = last_actor
+            draft.actors = [who] if who else []
+            tgt = [actor_entity(x.entity, self._resolve) for x in right]
+            draft.targets = [t for t in tgt if who is None or t.id != who.id][:1]
+        elif m.kind == "demand":
+            left = [x for x in actors_in if x.end <= m.lo]
+            right = [x for x in actors_in if x.start >= m.hi]
+            who = actor_entity(left[-1].entity, self._resolve) if left else None
+            if who is None or "parliament" in s.lower[max(0, m.lo - 2):m.hi + 1] \
+                    or "parliamentary" in s.lower[m.lo:m.hi]:
+                who = self._parliament(s, doc) or who
+            if who is None and s.lower[0] in ("he", "she", "they"):
+                who = last_actor
+            draft.actors = [who] if who else []
+            tgt = [actor_entity(x.entity, self._resolve) for x in right]
+            draft.targets = [t for t in tgt if who is None or t.id != who.id][:1]
+            if not draft.targets and any(w in ("foreign",) for w in s.lower[m.hi:m.hi + 10]):
+                coalition = self.gazetteer.lookup("foreign troops")
+                draft.targets = [coalition] if coalition else []
+        elif m.kind == "troop_change":
+            local = [x for x in actors_in if seg.lo <= x.start < seg.hi] or actors_in
+            states = [actor_entity(x.entity, self._resolve) for x in local]
+            states = [e for e in states if e.type in STATE_TYPES or e.type == "umbrella group"]
+            draft.actors = states[:1]
+            local_places = [x for x in places if seg.lo <= x.start < seg.hi and x.entity.type in PLACE_RANK]
+            if local_places:
+                draft.location = max(local_places, key=lambda x: PLACE_RANK[x.entity.type]).entity
+        if m.kind != "troop_change":
+            local_places = [x for x in places if x.entity.type in PLACE_RANK]
+            if local_places and m.kind in ("ceasefire_end",):
+                draft.location = max(local_places, key=lambda x: PLACE_RANK[x.entity.type]).entity
+        countries = [x.entity.name for x in places if x.entity.type == "country"
+                     or (x.entity.type == "state" and x.entity.country == x.entity.name)]
+        event.country = "; ".join(dict.fromkeys(countries)) or None
+        return draft
+
+    def _force(self, sm: SentenceMentions, m: Mention, seg: Segment, free: list[int], draft: _Draft) -> _Draft | None:
+        s = sm.sentence
+        event = draft.event
+        roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve)
+        actors = [a for a in roles.actor if a.type != "person" or not roles.actor]
+        targets = roles.target
+        # An attack on a base takes its occupant as target when the clause names one ("a US base").
+        if not targets:
+            for x in s.entities:
+                if seg.lo <= x.start < seg.hi and is_actor(x, s) and x.entity not in actors:
+                    e = actor_entity(x.entity, self._resolve)
+                    if e.type in STATE_TYPES or e.type in GROUP_TYPES or e.type in ("umbrella group", "person"):
+                        if not actors or e.id != actors[0].id:
+                            targets = [e]
+                            break
+        actors = [a for a in actors if not any(a.id == t.id for t in targets)]
+        # Type: a state's use of force is a strike, a non-state group's an attack.
+        if actors:
+            kind = "strike" if actors[0].type in STATE_TYPES else "attack"
+        elif targets and targets[0].type in GROUP_TYPES | {"person"}:
+            kind = "strike"
+        elif targets and targets[0].type in STATE_TYPES | {"umbrella group"}:
+            kind = "attack"
+        elif m.mode == "airstrike" or (m.strike_word and m.mode is None):
+            kind = "strike"
+        else:
+            kind = "attack"
+        event.type = kind
+        event.mode = m.mode or ("airstrike" if kind == "strike" and m.strike_word and s.lower[m.head] in (
+            "airstrike", "airstrikes") else "unknown")
+        if event.mode == "raid" and kind == "attack":
+            event.mode = "unknown"
+        # Casualties from the mention's clause and the clauses that report no other event.
+        tokens: list[str] = list(s.lower[seg.lo:seg.hi])
+        for k in free:
+            fs = sm.segments[k]
+            tokens += ["."] + s.lower[fs.lo:fs.hi]
+        event.killed, event.injured = casualties(tokens)
+        draft.actors, draft.targets = actors, targets
+        draft.location = roles.location
+        event.country = "; ".join(roles.countries) or None
+        anchored = bool(event.date_source == "stated" or roles.location or event.killed is not None
+                        or event.injured is not None)
+        if _generic(s, seg, m.head, self.lex, anchored):
+            return None
+        draft.weak = not (anchored or actors or targets)
+        return draft
+
+    def _parliament(self, s: AnalysedSentence, doc: Document) -> Entity | None:
+        for x in s.entities:
+            if "parliament" in x.entity.name.lower():
+                return x.entity
+        return self.gazetteer.lookup("parliament") if any(
+            "parliament" in t or t == "lawmakers" for t in s.lower) else None
+
+    # ------------------------------------------------------------------ truce terms
+    def _add_conditions(self, sentences: list[AnalysedSentence], drafts: list[_Draft]) -> None:
+        """Obligations stated after a truce's own sentence ("the PM must send a letter ...")."""
+        truces = [d for d in drafts if d.event.type == "ceasefire"]
+        if not truces:
+            return
+        by_sentence: dict[int, set[str]] = {}
+        for d in drafts:
+            by_sentence.setdefault(d.event.sentence, set()).add(d.event.type)
+        first = min(d.event.sentence for d in truces)
+        for s in sentences[first + 1:first + 9]:
+            kinds = by_sentence.get(s.idx, set())
+            if kinds & {"attack", "strike", "threat", "troop_change"}:
+                continue
+            target = next((d for d in truces if d.event.sentence <= s.idx), truces[0])
+            found = conditions_in(s, self.lex) if kinds & {"ceasefire"} else []
+            if not found and (is_deal_sentence(s) or "must" in s.lower or "demand" in kinds):
+                found = obligations_in(s, self.lex)
+            conds = target.event.conditions or []
+            for c in found:
+                if c not in conds:
+                    conds.append(c)
+            target.event.conditions = conds
+
+    # ------------------------------------------------------------------ merging
+    def _merge(self, drafts: list[_Draft]) -> list[_Draft]:
+        events: list[_Draft] = []
+        # Strong mentions found events; weak ones only join an event, and a back-reference ("the
+        # attack", "the truce") joins the latest event of its kind reported before it.
+        for d in sorted(drafts, key=lambda d: (d.weak or d.anaphoric, d.order)):
+            if d.anaphoric:
+                earlier = [e for e in events if _family(e.event.type) == _family(d.event.type)
+                           and e.event.sentence <= d.event.sentence and _dates_ok(e.event, d.event)]
+                if earlier:
+                    _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
+                    continue
+            best = None
+            best_score = -1
+            for e in events:
+                score = _compatibility(e, d)
+                if score > best_score:
+                    best, best_score = e, score
+            if best is not None and best_score >= 0:
+                _absorb(best, d)
+            elif not d.weak or d.event.type not in ("attack", "strike"):
+                events.append(d)
+        return events
+
+    def _finish(self, d: _Draft, doc: Document, ref: dt.date | None, main_country: str | None,
+                entity_counts: Counter[str]) -> None:
+        e = d.event
+        if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) < 2:
+            # Parties a truce sentence leaves implicit ("the rival parties"): the report's main actors.
+            for eid, _ in entity_counts.most_common(4):
+                ent = self._resolve.get(eid)
+                if ent is None or ent.type == "person" or ent.type == "international organisation":
+                    continue
+                if ent in d.actors or ent in d.targets or ent.name in (e.mediators or []):
+                    continue
+                (d.targets if d.actors else d.actors).append(ent)
+                if len(d.actors) + len(d.targets) >= 2:
+                    break
+        e.actor = _names(d.actors)
+        e.target = _names(d.targets)
+        if d.location is not None:
+            e.location = d.location.name
+            e.lat, e.lon = d.location.lat, d.location.lon
+            if d.location.country and (not e.country or d.location.country not in e.country):
+                e.country = d.location.country if not e.country else f"{d.location.country}; {e.country}"
+        if not e.country:
+            e.country = main_country
+        published = doc.published[:10] if doc.published else None
+        e.background = _is_background(e, published)
+        if e.date is None and not e.background and published:
+            e.date, e.date_source = published[:7], "inferred"
+        if e.conditions is None and e.type == "ceasefire":
+            e.conditions = []
+        if e.mediators is None and e.type == "ceasefire":
+            e.mediators = []
+
+
+def _reference(published: str | None) -> dt.date | None:
+    if not published:
+        return None
+    try:
+        return dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+
+
+def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
+                    timexes: list[TimeExpr]) -> dict[int, tuple[str | None, str | None]]:
+    """Give each mention of a sentence its date and where the date came from.
+
+    A mention takes the time expression of its own clause ("stated"); else one from a clause that
+    reports no event, which goes to the nearest mention only ("sentence"); else the date of the
+    reporting verb ("said on Sunday": "reporting", a weak date that never blocks a merge). "Two days
+    after X" dates X from the event before it.
+    """
+    segs = sm.segments
+    body = [t for t in timexes if t.start >= s.body]
+
+    def tok(t: TimeExpr) -> int:
+        return s.token_at(s.start + t.start)
+
+    def reporting(t: TimeExpr) -> bool:
+        i = tok(t)
+        return any(w in _REPORTING for w in s.lower[max(0, i - 3):i])
+
+    points = [t for t in body if t.value and t.kind in ("point", "range", "deadline")]
+    stated = [t for t in points if not reporting(t)]
+    said = [t for t in points if reporting(t)]
+    busy = {m.segment for m in sm.mentions}
+    out: dict[int, tuple[str | None, str | None]] = {}
+    for m in sm.mentions:
+        own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi]
+        if own:
+            out[id(m)] = (_value(min(own, key=lambda t: abs(tok(t) - m.head))), "stated")
+    for t in stated:
+        k = next((i for i, g in enumerate(segs) if g.lo <= tok(t) < g.hi), None)
+        if k is None or k in busy:
+            continue
+        nearest = min(sm.mentions, key=lambda m: abs(tok(t) - m.head))
+        if id(nearest) not in out:
+            out[id(nearest)] = (_value(t), "sentence")
+    for m in sm.mentions:
+        if id(m) not in out and said:
+            out[id(m)] = (_value(said[0]), "reporting")
+    # "two days after drones attacked ...": the event after the expression is N days before the other.
+    for t in body:
+        if t.kind != "anaphoric" or t.offset_days is None or not t.text.lower().endswith(("after", "before")):
+            continue
+        i = tok(t) + len(t.text.split())
+        later = [m for m in sm.mentions if m.head >= i - 1]
+        earlier = [m for m in sm.mentions if m.head < tok(t) and out.get(id(m), (None,))[0]]
+        if later and earlier:
+            anchor = out[id(earlier[-1])][0]
+            sign = -1 if t.text.lower().endswith("after") else 1
+            shifted = shift(anchor, sign * abs(t.offset_days)) if anchor else None
+            if shifted:
+                out[id(later[0])] = (shifted, "inferred")
+    return out
+
+
+_DEFINITE = frozenset("the this that these those such its their".split())
+
+
+def _definite(s: AnalysedSentence, m: Mention) -> bool:
+    """A noun trigger with a definite article refers back: "the attack", "the US warning", "the truce"."""
+    lo = max(0, m.lo - 4)
+    before = s.lower[lo:m.lo]
+    return bool(before) and any(w in _DEFINITE for w in before) and not any(
+        w in ("a", "an", "another", "new") for w in before)
+
+
+def _value(t: TimeExpr) -> str | None:
+    if t.kind == "deadline" and t.end_value:
+        return t.end_value
+    return t.value
+
+
+def _family(kind: str) -> str:
+    return "force" if kind in ("attack", "strike") else kind
+
+
+def _dates_ok(ea: Event, eb: Event) -> bool:
+    """Dates that can be one event's: equal or one a prefix of the other; a reporting date is weak."""
+    if not ea.date or not eb.date or "reporting" in (ea.date_source, eb.date_source):
+        return True
+    return ea.date.startswith(eb.date) or eb.date.startswith(ea.date)
+
+
+def _compatibility(a: _Draft, b: _Draft) -> int:
+    """-1 when two drafts cannot be one event, else how much they share."""
+    ea, eb = a.event, b.event
+    if ea.type != eb.type or not _dates_ok(ea, eb):
+        return -1
+    score = 0
+    if ea.date and eb.date:
+        score += 1
+    for xa, xb in ((a.actors, b.actors), (a.targets, b.targets)):
+        if xa and xb:
+            if not {e.id for e in xa} & {e.id for e in xb}:
+                return -1
+            score += 2
+    if a.location and b.location:
+        if not _places_compatible(a.location, b.location):
+            return -1
+        score += 2
+    if ea.mode and eb.mode and "unknown" not in (ea.mode, eb.mode) and ea.mode != eb.mode:
+        if {ea.mode, eb.mode} != {"airstrike", "raid"}:
+            return -1
+    for fa, fb in ((ea.killed, eb.killed), (ea.injured, eb.injured)):
+        if fa is not None and fb is not None and fa != fb and ea.sentence != eb.sentence:
+            score -= 1
+    return score
+
+
+def _places_compatible(a: Entity, b: Entity) -> bool:
+    if a.id == b.id:
+        return True
+    na, nb = a.name.lower(), b.name.lower()
+    if na in nb or nb in na:
+        return True
+    return bool(a.province and a.province == b.province and a.country == b.country
+                and PLACE_RANK.get(a.type, 0) != PLACE_RANK.get(b.type, 0))
+
+
+def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
+    """Merge a mention into an event: fill what it lacks, sharpen date and place. A ``soft`` merge (a
+    back-reference) adds no actor or target, which in such sentences are often the commentators."""
+    a, b = into.event, d.event
+    if d.event.sentence < a.sentence and not d.weak and not soft:
+        a.evidence, a.sentence, a.start, a.end, a.trigger = b.evidence, b.sentence, b.start, b.end, b.trigger
+    a.mentions = sorted(set(a.mentions + [a.sentence, b.sentence]))
+    weak_a = a.date_source in ("reporting", "inferred", None)
+    if b.date and (not a.date or (len(b.date) > len(a.date) and b.date.startswith(a.date))
+                   or (weak_a and b.date_source in ("stated", "sentence"))):
+        a.date, a.date_source = b.date, b.date_source
+    if not into.actors and not soft:
+        into.actors = d.actors
+    if not into.targets and not soft:
+        into.targets = d.targets
+    if d.location and (into.location is None or PLACE_RANK.get(d.location.type, 0) > PLACE_RANK.get(
+            into.location.type, 0)):
+        into.location = d.location
+    if a.mode in (None, "unknown") and b.mode not in (None, "unknown"):
+        a.mode = b.mode
+    if a.killed is None:
+        a.killed = b.killed
+    if a.injured is None:
+        a.injured = b.injured
+    if b.country:
+        parts = [p for p in (a.country or "").split("; ") if p]
+        for p in b.country.split("; "):
+            if p not in parts:
+                parts.append(p)
+        a.country = "; ".join(parts)
+    for f in ("conditions", "mediators"):
+        va, vb = getattr(a, f), getattr(b, f)
+        if vb:
+            merged = list(va or [])
+            merged += [x for x in vb if x not in merged]
+            setattr(a, f, merged)
+
+
+def _is_background(e: Event, published: str | None) -> bool:
+    """Past context rather than the report's news: dated well before publication."""
+    if not published or not e.date:
+        return False
+    if len(e.date) == 10:
+        try:
+            return (dt.date.fromisoformat(published) - dt.date.fromisoformat(e.date)).days > 3
+        except ValueError:
+            return False
+    return e.date < published[: len(e.date)]

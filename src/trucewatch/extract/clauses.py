@@ -1,0 +1,57 @@
+"""Clause segments of a sentence: the unit within which an event's arguments are looked for.
+
+Without a parser, a sentence is cut at words that open another clause ("after", "which", "while",
+"prompting", a semicolon or dash). An event mention takes its actor, target, place and date from its
+own segment first, then from neighbouring segments that report no other event, so that "US strikes
+... two days after a contractor died in a rocket attack" keeps the strike's and the attack's details
+apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+BOUNDARY_WORDS = frozenset(
+    """while whereas although though but because after before when until which who whom whose where
+    prompting prompted triggered sparking sparked following amid since despite""".split()
+)
+# Nouns that open a clause about a different event: "in retaliation for", "in response to", "to avenge".
+CAUSE_WORDS = frozenset("retaliation response revenge retaliate avenge reprisal".split())
+BOUNDARY_PUNCT = frozenset({";", "—", "–", "--", ":", "(", ")"})
+
+
+@dataclass(frozen=True)
+class Segment:
+    lo: int
+    hi: int
+
+    def __contains__(self, i: object) -> bool:
+        return isinstance(i, int) and self.lo <= i < self.hi
+
+
+def segments(lower: list[str]) -> list[Segment]:
+    """Cut token positions into clause segments; boundary words start the new segment."""
+    cuts = [0]
+    for i, t in enumerate(lower):
+        if i == 0:
+            continue
+        if t in BOUNDARY_PUNCT:
+            cuts.append(i)
+        elif t in BOUNDARY_WORDS:
+            cuts.append(i)
+        elif t in CAUSE_WORDS and lower[i - 1] in ("in", "to", "a", "as"):
+            cuts.append(i - 1)
+    cuts.append(len(lower))
+    cuts = sorted(set(cuts))
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        if b > a:
+            out.append(Segment(a, b))
+    return out
+
+
+def segment_of(segs: list[Segment], i: int) -> int:
+    for k, s in enumerate(segs):
+        if i in s:
+            return k
+    return len(segs) - 1

@@ -1,0 +1,336 @@
+"""Find event mentions in one analysed sentence: which words report which kind of event.
+
+A mention is a trigger (token span) with a provisional kind. Use of force is found as one kind,
+``force``, and typed attack or strike later from its actor. Negated, hypothetical and generic uses
+of force ("agreed not to attack", "would unleash attacks", "dozens of rocket attacks") are dropped
+here; a halted attack is a ceasefire and a conditional one a threat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trucewatch.extract.clauses import Segment, segment_of, segments
+from trucewatch.extract.lexicon import Lexicon, find_phrases, load_lexicon
+from trucewatch.nlp.pipeline import AnalysedSentence
+
+_DETERMINERS = frozenset("the this that its their his her our these those".split())
+_BE = frozenset("was were been being is are be got get".split())
+_MODALS = frozenset("would could might may will 'll shall should can".split())
+_CONDITIONAL = frozenset("if unless whether should".split())
+_SPECIFIC_WORDS = frozenset("latest last recent previous first second third".split())
+_NEG = frozenset({"not", "n't", "never", "no", "without", "nor"})
+_REFUSAL = frozenset("refused rejected rejects refuses dismissed denied".split())
+# Words that separate two uses of force rather than join one ("hit by US strikes", "drones and rockets").
+_GROUP_STOPS = frozenset({"by", "on", "against", "at", "in", "near", ",", "and", "or", "that", "which", "from",
+                          "to", "for", "after", "before", "when", "while", "said", "says"})
+
+
+@dataclass
+class Mention:
+    kind: str  # force, ceasefire, ceasefire_end, demand, threat, troop_change
+    head: int
+    lo: int
+    hi: int
+    segment: int
+    mode: str | None = None
+    strike_word: bool = False  # the trigger is a strike noun ("airstrike", "raid")
+    passive: bool = False
+
+
+@dataclass
+class SentenceMentions:
+    sentence: AnalysedSentence
+    segments: list[Segment]
+    mentions: list[Mention]
+
+
+def _mode_spans(lower: list[str], lex: Lexicon) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    taken: set[int] = set()
+    # Airstrike phrases before single weapon words, so "drone strike" stays a drone and "air raid" a strike.
+    order = ["ied", "drone", "missile", "rocket", "mortar", "airstrike", "raid", "gunfire"]
+    for mode in order:
+        for a, b in find_phrases(lower, lex.modes[mode]):
+            if not taken.intersection(range(a, b)):
+                out.append((a, b, mode))
+                taken.update(range(a, b))
+    return sorted(out)
+
+
+def _has(lower: list[str], lo: int, hi: int, words: frozenset[str]) -> bool:
+    return any(t in words for t in lower[max(lo, 0):hi])
+
+
+def _negated(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bool:
+    """A negation or halt verb governs the trigger: "did not attack", "halted attacks", "no attack"."""
+    lo = max(seg.lo, head - 5)
+    window = lower[lo:head]
+    if any(t in _NEG for t in window[-4:]):
+        return True
+    return any(t in lex.halt_verbs or t in _REFUSAL for t in window[-4:])
+
+
+def _hypothetical(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bool:
+    """A modal, a condition or a threat verb governs the trigger: "would unleash attacks", "vowed to strike"."""
+    lo = max(seg.lo, head - 6)
+    window = lower[lo:head]
+    if any(t in _MODALS for t in window):
+        # "which could have been retaliation" and "would unleash attacks" alike: the event is not asserted.
+        return True
+    if any(t in _CONDITIONAL for t in lower[seg.lo:head]):
+        return True
+    if "to" in window[-2:] and any(t in lex.hypothetical for t in lower[max(seg.lo, head - 8):head]):
+        return True
+    if head > 0 and lower[head - 1] in ("any", "every", "future", "possible", "potential", "such", "further"):
+        return True
+    return False
+
+
+def _generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchored: bool) -> bool:
+    """A plural use of force that names no occurrence ("rocket attacks on US bases stepped up")."""
+    lower = s.lower
+    word = lower[head]
+    if not word.endswith("s") or word in ("was", "gas"):
+        return False
+    before = lower[max(seg.lo, head - 4):head]
+    # Counts are not events: "at least 40 attacks", "more than 100 rocket and drone attacks", "dozens of".
+    if any(t.replace(",", "").isdigit() or t in lex.generic for t in before) and word in lex.attack_nouns:
+        return True
+    if before and (before[-1] in _DETERMINERS or before[-1].endswith("'s") or before[-1] in ("’s", "'s")
+                   or before[-1] in _SPECIFIC_WORDS):
+        return False
+    return not anchored
+
+
+def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
+    lower = s.lower
+    n = len(lower)
+    modes = _mode_spans(lower, lex)
+    mode_at: dict[int, tuple[int, int, str]] = {}
+    for a, b, m in modes:
+        for k in range(a, b):
+            mode_at[k] = (a, b, m)
+    triggers: list[int] = []
+    for i, t in enumerate(lower):
+        if t in lex.attack_nouns or t in lex.strike_nouns or t in lex.force_verbs or i in mode_at:
+            if t in lex.attack_nouns or t in lex.strike_nouns:
+                if i > 0 and lower[i - 1] in lex.not_force_before:
+                    continue
+                if i + 1 < n and lower[i + 1] in lex.not_force_after and i not in mode_at:
+                    continue
+            triggers.append(i)
+    # Group triggers that stand together ("fired three rockets", "US drone strike", "rocket attack").
+    in_entity = {k for m in s.entities for k in range(m.start, m.end)}
+    groups: list[list[int]] = []
+    for i in triggers:
+        gap = range(groups[-1][-1] + 1, i) if groups else range(0)
+        if groups and i - groups[-1][-1] <= 3 and segment_of(segs, i) == segment_of(segs, groups[-1][-1]) \
+                and not any(lower[k] in _GROUP_STOPS or k in in_entity for k in gap):
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    out: list[Mention] = []
+    for g in groups:
+        words = [lower[i] for i in g]
+        nouns = [i for i in g if lower[i] in lex.attack_nouns or lower[i] in lex.strike_nouns]
+        verbs = [i for i in g if lower[i] in lex.force_verbs and lower[i] not in lex.weapon_only_verbs]
+        weak_verbs = [i for i in g if lower[i] in lex.weapon_only_verbs]
+        weapons = [i for i in g if i in mode_at]
+        if not (nouns or verbs or (weak_verbs and weapons)):
+            continue
+        if not nouns and not verbs and not weapons:
+            continue
+        head = nouns[-1] if nouns else (verbs[0] if verbs else weak_verbs[0])
+        seg_idx = segment_of(segs, head)
+        seg = segs[seg_idx]
+        mode = None
+        for i in g:
+            if i in mode_at:
+                mode = mode_at[i][2]
+                break
+        if mode is None:
+            # A weapon named nearby in the same clause: "rockets ... slammed into the base".
+            for a, b, m in modes:
+                if seg.lo <= a < seg.hi and abs(a - head) <= 8:
+                    mode = m
+                    break
+        strike_word = any(lower[i] in lex.strike_nouns for i in g) or mode == "airstrike"
+        passive = bool(verbs or weak_verbs) and not nouns and any(
+            t in _BE for t in lower[max(seg.lo, head - 3):head])
+        if lower[head] in ("hit", "struck") and not nouns and not weapons and not passive:
+            # "hit" without a weapon word reports force only with a military subject or object; the
+            # argument stage decides, but "hit a record", "struck a deal" are dropped outright.
+            nxt = lower[head + 1:head + 4]
+            if any(w in nxt for w in ("deal", "agreement", "record", "note", "chord", "tone", "balance", "out")):
+                continue
+        if _negated(lower, seg, min(g), lex) or _hypothetical(lower, seg, min(g), lex):
+            continue
+        if "heart" in words:
+            continue
+        out.append(Mention("force", head, min(g), max(g) + 1, seg_idx, mode, strike_word, passive))
+    return out
+
+
+def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
+    lower = s.lower
+    out: list[Mention] = []
+    for a, b in find_phrases(lower, lex.ceasefire_nouns):
+        word = " ".join(lower[a:b])
+        if word in ("calm", "lull"):
+            # "calm" reports a truce only as a period ("six months of calm", "the current calm").
+            if not (_has(lower, a - 3, a, frozenset({"of", "current", "unprecedented", "period"}))):
+                continue
+        if _has(lower, a - 4, a, _REFUSAL):
+            continue
+        out.append(Mention("ceasefire", a, a, b, segment_of(segs, a)))
+    force_words = lex.attack_nouns | lex.strike_nouns | lex.force_verbs | frozenset(
+        {"attacking", "operations", "activity", "activities", "hostilities", "fire", "fighting", "target",
+         "targeting"})
+    for i, t in enumerate(lower):
+        if t in lex.halt_verbs:
+            nxt = lower[i + 1:i + 6]
+            if any(w in force_words for w in nxt):
+                if t in ("end", "ended", "ending") and not any(w in ("hostilities", "fighting") for w in nxt):
+                    continue
+                out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
+        elif t in ("not", "n't") and i > 0:
+            # "agreed not to attack", "would not target the US"
+            nxt = lower[i + 1:i + 4]
+            prev = lower[max(0, i - 3):i]
+            if any(w in ("attack", "target", "strike", "attacking", "targeting") for w in nxt) and any(
+                    w in ("agreed", "agree", "agrees", "pledged", "promised", "would", "will") for w in prev):
+                out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
+        elif t == "refrained" or t == "refrain":
+            out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
+    return out
+
+
+def _end_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon, has_truce: bool) -> list[Mention]:
+    lower = s.lower
+    out: list[Mention] = []
+    for a, b in find_phrases(lower, lex.end_phrases):
+        seg = segs[segment_of(segs, a)]
+        if _hypothetical(lower, seg, a, lex) or _has(lower, a - 4, a, frozenset({"threatened", "threaten",
+                                                                                   "vowed", "not"})):
+            continue
+        resumes = lower[a].startswith("resum")
+        if not has_truce and not resumes:
+            continue
+        out.append(Mention("ceasefire_end", a, a, b, segment_of(segs, a)))
+    return out
+
+
+def _demand_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
+    lower = s.lower
+    out: list[Mention] = []
+    for a, b in find_phrases(lower, lex.demand_nouns):
+        out.append(Mention("demand", a, a, b, segment_of(segs, a)))
+    for a, b in find_phrases(lower, lex.demand_verbs):
+        seg = segs[segment_of(segs, a)]
+        obj = lower[b:min(seg.hi + 6, b + 14)]
+        if not any(w in lex.demand_objects for w in obj):
+            continue
+        if not any(w in ("troops", "forces", "force", "embassy", "us", "u.s.", "american", "americans",
+                         "foreign", "coalition", "mission", "presence", "soldiers") for w in obj + lower[a - 3:a]):
+            continue
+        if lower[a] in ("demands", "demand", "asks", "vote") and _has(lower, seg.lo, a, frozenset(
+                {"if", "must", "to", "will", "would", "unless"})):
+            continue
+        if _has(lower, max(seg.lo, a - 3), a, _MODALS | frozenset({"must", "to", "if"})):
+            continue
+        out.append(Mention("demand", a, a, b, segment_of(segs, a)))
+    return out
+
+
+def _threat_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
+    lower = s.lower
+    out: list[Mention] = []
+    force = {w for p in lex.threat_force for w in p if len(p) == 1}
+    for i, t in enumerate(lower):
+        if t not in lex.threat_verbs:
+            continue
+        if i > 0 and lower[i - 1] in ("no", "not", "without"):
+            continue
+        rest = lower[i + 1:]
+        explicit = t.startswith("threat")
+        if explicit or any(w in force for w in rest[:25]) or find_phrases(rest[:25], lex.threat_force):
+            if t in ("promised", "pledged") and not any(w in ("revenge", "retaliate", "avenge", "respond")
+                                                        for w in rest[:12]):
+                continue
+            out.append(Mention("threat", i, i, i + 1, segment_of(segs, i)))
+    for a, b in find_phrases(lower, lex.threat_statements):
+        out.append(Mention("threat", a, a, b, segment_of(segs, a)))
+    # A conditional menace: "if US troops insist on staying, they would unleash attacks".
+    if not out and _has(lower, 0, len(lower), frozenset({"if", "unless", "should"})):
+        for i, t in enumerate(lower):
+            if t in ("would", "will", "'ll") and any(
+                    w in force or w in lex.attack_nouns for w in lower[i + 1:i + 7]) and not _has(
+                    lower, i + 1, i + 3, frozenset({"not"})):
+                out.append(Mention("threat", i, i, i + 1, segment_of(segs, i)))
+                break
+    return out
+
+
+def _troop_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
+    lower = s.lower
+    out: list[Mention] = []
+    for a, b in find_phrases(lower, lex.troop_verbs):
+        seg = segs[segment_of(segs, a)]
+        window = lower[max(seg.lo, a - 6):min(seg.hi, b + 8)]
+        if not find_phrases(window, lex.troop_nouns):
+            continue
+        word = lower[a]
+        # A withdrawal demanded, conditioned or timetabled is not a troop movement.
+        before = lower[max(0, a - 8):a]
+        if any(w in ("timetable", "timeline", "demand", "demanded", "demands", "demanding", "calling",
+                     "call", "called", "if", "provided", "condition", "expel", "unless", "asking", "asked",
+                     "pending", "waited", "waiting", "whether", "want", "wants", "for") for w in before):
+            continue
+        if _has(lower, max(seg.lo, a - 4), a, _NEG) or _has(lower, b, b + 2, frozenset({"not"})):
+            continue
+        if word in ("leave", "left", "leaving", "move", "moved", "moving", "bring", "brought", "send", "sent",
+                    "sending", "mission", "depart", "departed") and not _troop_move_context(lower, a, b):
+            continue
+        if word in ("leave", "move") and _has(lower, max(seg.lo, a - 3), a, frozenset({"to"})) and not _has(
+                lower, max(seg.lo, a - 6), a, frozenset({"plan", "plans", "will", "would"})):
+            continue
+        out.append(Mention("troop_change", a, a, b, segment_of(segs, a)))
+    return out
+
+
+def _troop_move_context(lower: list[str], a: int, b: int) -> bool:
+    """Weak movement words report a troop change only with a place or a number they move from/to:
+    "a convoy had left Ain al-Asad", "bring troop numbers down to 2,500", "end its mission in Baghdad"."""
+    after = lower[b:b + 8]
+    word = lower[a]
+    if word == "mission":
+        around = lower[max(0, a - 6):b + 6]
+        return any(w in ("end", "ended", "ends", "over", "conclude", "concluded", "wind", "completed")
+                   for w in around) and not any(w in ("asking", "requesting", "request") for w in around)
+    if word in ("bring", "brought"):
+        return "down" in after
+    return any(w in ("from", "out", "to", "down", "back", "by") for w in after) or any(
+        w in ("base", "bases", "airbase") for w in after)
+
+
+def find_mentions(s: AnalysedSentence, lex: Lexicon | None = None) -> SentenceMentions:
+    """All event mentions of one sentence, de-duplicated by kind and head."""
+    lex = lex or load_lexicon()
+    segs = segments(s.lower)
+    mentions = _force_mentions(s, segs, lex)
+    cf = _ceasefire_mentions(s, segs, lex)
+    mentions += cf
+    mentions += _end_mentions(s, segs, lex, has_truce=bool(cf) or _has(
+        s.lower, 0, len(s.lower), frozenset({"it", "truce", "ceasefire", "agreement", "deal"})))
+    mentions += _demand_mentions(s, segs, lex)
+    mentions += _threat_mentions(s, segs, lex)
+    mentions += _troop_mentions(s, segs, lex)
+    # A force word inside a truce or threat phrase is not an attack ("halt attacks", "threatened a strike").
+    claimed = {(m.kind, m.head) for m in mentions}
+    out: list[Mention] = []
+    for m in sorted(mentions, key=lambda m: (m.head, m.kind)):
+        if (m.kind, m.head) in claimed and any(o.kind == m.kind and o.head == m.head for o in out):
+            continue
+        out.append(m)
+    return SentenceMentions(s, segs, out)

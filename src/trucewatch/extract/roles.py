@@ -1,0 +1,193 @@
+"""Who did what to whom, where: the actor, target and place of one event mention.
+
+Rules over the entity mentions of the sentence, by position relative to the trigger and the clause
+segments (no parser is available):
+
+- agent phrases: "by X", "claimed by X", "X claimed", "blamed on X", "X was blamed", "blamed X for";
+- modifiers: "US airstrikes", "Washington's strikes", "Saudi coalition jets";
+- subject of an active verb trigger; passive voice ("the base was targeted by two drones") swaps roles;
+- objects: "on/against/at/targeting X", or the entity right after a force verb;
+- places: the most specific place of the clause (a base over a city over a province); countries go to
+  ``country``, never ``location``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trucewatch.extract.clauses import Segment
+from trucewatch.models import Entity
+from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
+
+STATE_TYPES = frozenset({"state", "state force", "country"})
+GROUP_TYPES = frozenset({"armed group", "umbrella group", "political party"})
+PLACE_RANK = {"military base": 4, "facility": 4, "district": 3, "city": 2, "region": 1, "province": 1}
+_LOCATIVE = frozenset("in near at outside inside on into across around from toward towards within of".split())
+_OBJECT_PREPS = frozenset({"on", "against", "at", "targeting", "toward", "towards", "into", "upon"})
+_BLAME = frozenset({"blamed", "blames", "blame", "accused", "accuses", "held", "holds", "pinned"})
+_CLAIM = frozenset({"claimed", "claims", "claim", "claiming"})
+# "facilities used by KH", "a group backed by Iran": "by" that does not introduce the agent.
+_NOT_AGENT = frozenset("used operated run owned controlled held backed supported funded led manned occupied "
+                       "housed hosted armed trained sponsored linked affiliated inspired".split())
+_REPORTING = frozenset("said says say told tells reported reports announced confirmed stated added according "
+                       "statement tweeted posted wrote".split())
+_OWN_FORCES = frozenset({"its", "their", "his"})
+
+
+@dataclass
+class Roles:
+    actor: list[Entity]
+    target: list[Entity]
+    location: Entity | None
+    countries: list[str]
+
+
+def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
+    """Places are places; a state is a place only after a locative preposition ("in Iran")."""
+    e = m.entity
+    if e.is_place:
+        return True
+    if e.type == "state" and e.country == e.name:
+        return m.start > 0 and s.lower[m.start - 1] in _LOCATIVE
+    return False
+
+
+def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
+    e = m.entity
+    if e.is_place:
+        return False
+    if e.type == "state" and e.country == e.name and m.start > 0 and s.lower[m.start - 1] in (
+            "in", "inside", "into", "across", "to", "from", "near"):
+        return False
+    return True
+
+
+def actor_entity(e: Entity, resolve: dict[str, Entity]) -> Entity:
+    """A person stands for the organisation they lead or speak for ("Biden ordered strikes" -> US)."""
+    if e.type != "person":
+        return e
+    for rel in e.relations:
+        if rel.get("type") in ("leader_of", "spokesman_of", "member_of") and rel.get("target") in resolve:
+            return resolve[rel["target"]]
+    return e
+
+
+def _in(seg: Segment, m: EntityMention) -> bool:
+    return seg.lo <= m.start < seg.hi
+
+
+def _after_word(s: AnalysedSentence, m: EntityMention, words: frozenset[str], gap: int = 2) -> bool:
+    lo = max(0, m.start - gap)
+    return any(t in words for t in s.lower[lo:m.start])
+
+
+def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passive: bool,
+           entities: list[EntityMention], resolve: dict[str, Entity]) -> Roles:
+    """Roles of a use-of-force mention whose trigger spans tokens lo..hi (head inside)."""
+    lower = s.lower
+    ents = [m for m in entities if _in(seg, m)]
+    actors = [m for m in ents if is_actor(m, s)]
+    actor: list[EntityMention] = []
+    target: list[EntityMention] = []
+
+    # 1. Agent phrases: "by X" after the trigger, claims and blame anywhere in the clause.
+    for m in actors:
+        k = m.start - 1
+        while k > hi and lower[k] not in ("by",) and m.start - k <= 3:
+            k -= 1
+        if m.start >= hi and lower[k] == "by" and lower[k - 1] not in _NOT_AGENT and not _after_word(
+                s, m, frozenset({"backed", "supported", "led", "funded", "-"}), gap=1):
+            actor = [m]
+            break
+    if not actor:
+        for m in actors:
+            pre = lower[max(0, m.start - 3):m.start]
+            post = lower[m.end:m.end + 3]
+            if any(w in _BLAME for w in pre) and m.start < lo or ("on" in pre and any(w in _BLAME for w in pre)):
+                actor = [m]
+                break
+            if any(w in _CLAIM for w in post) or (post[:2] == ["was", "blamed"]) or "blamed" in post[:3]:
+                actor = [m]
+                break
+    # 2. A modifier right before the trigger: "US airstrikes", "Washington's strikes", "American killing".
+    if not actor:
+        for m in actors:
+            if m.end <= lo and lo - m.end <= 3 and not _after_word(s, m, _OBJECT_PREPS | {"of"}, gap=1):
+                between = lower[m.end:lo]
+                if all(w in ("'s", "’s", "-", "led", "drone", "air", "military", "jets", "forces", "f-15",
+                             "f-16", "precision", "retaliatory", "defensive", "new") or w.isdigit()
+                       for w in between):
+                    actor = [m]
+                    break
+    # 3. Subject of an active verb trigger / object of a passive one.
+    left = [m for m in actors if m.end <= lo and not _after_word(s, m, _OBJECT_PREPS | _LOCATIVE, gap=1)
+            and _not_speaker(lower, m.end, lo)]
+    right = [m for m in actors if m.start >= hi]
+    if passive:
+        if left and not target:
+            target = [left[-1]]
+    elif not actor and left and lower[head] not in ("attack", "attacks", "strike", "strikes", "airstrike",
+                                                        "airstrikes", "raid", "raids", "barrage", "blast"):
+        actor = [left[-1]]
+    # 4. Objects: "on/against/targeting X" or the first actor-entity after a verb.
+    if not target:
+        for m in right:
+            if m in actor:
+                continue
+            gap = lower[hi:m.start]
+            if len(gap) <= 8 and (any(w in _OBJECT_PREPS for w in gap[:4]) or len(gap) <= 3):
+                target = [m]
+                # Coordinated objects: "KH and KSS", "the IRGC and affiliated militias".
+                k = right.index(m)
+                for m2 in right[k + 1:]:
+                    if lower[target[-1].end:m2.start] in (["and"], [",", "and"], [","], ["or"]):
+                        target.append(m2)
+                break
+    # A target on the left of a noun trigger: "the Erbil attack" is a place; "Iran's strikes" an actor.
+    places = [m for m in ents if is_place(m, s)]
+    location = _best_place(places)
+    countries: list[str] = []
+    for m in places:
+        c = m.entity.name if (m.entity.type in ("country",) or (m.entity.type == "state"
+                                                                 and m.entity.country == m.entity.name)) else None
+        if c and c not in countries:
+            countries.append(c)
+    if location is not None and location.entity.country and location.entity.country not in countries:
+        countries.insert(0, location.entity.country)
+    return Roles(
+        actor=[actor_entity(m.entity, resolve) for m in actor],
+        target=[actor_entity(m.entity, resolve) for m in target],
+        location=location.entity if location else None,
+        countries=countries,
+    )
+
+
+def _not_speaker(lower: list[str], end: int, lo: int) -> bool:
+    """An entity is the subject of the trigger, not the speaker reporting it: no verb of saying stands
+    between them, unless the speaker's own fighters act ("X said its fighters launched drones")."""
+    between = lower[end:lo]
+    if not any(w in _REPORTING for w in between):
+        return True
+    return any(w in _OWN_FORCES for w in between[-4:])
+
+
+def _best_place(places: list[EntityMention]) -> EntityMention | None:
+    best: EntityMention | None = None
+    best_rank = 0
+    for m in places:
+        rank = PLACE_RANK.get(m.entity.type, 0)
+        if rank > best_rank:
+            best, best_rank = m, rank
+    return best
+
+
+def speaker(s: AnalysedSentence, entities: list[EntityMention], resolve: dict[str, Entity]) -> Entity | None:
+    """Who a statement is from: "a spokesman for Kataib Hezbollah said", "KH spokesman X told Reuters"."""
+    lower = s.lower
+    for m in entities:
+        pre = lower[max(0, m.start - 3):m.start]
+        post = lower[m.end:m.end + 2]
+        if any(w in ("spokesman", "spokesperson", "spokeswoman", "leader", "commander", "official", "officials",
+                     "secretary-general", "chief", "head") for w in pre + post) and not m.entity.is_place:
+            return actor_entity(m.entity, resolve)
+    return None

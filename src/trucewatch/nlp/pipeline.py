@@ -1,0 +1,221 @@
+"""Tokens, sentences and entity mentions from a blank spaCy English pipeline.
+
+No pretrained spaCy model can be installed, so the pipeline is ``spacy.blank("en")`` with a
+sentencizer and two EntityRulers fed from the gazetteer: one matching case-insensitively (names),
+one case-sensitively (short forms such as KH, IS, US that are ordinary words in lower case).
+Names the gazetteer does not know are picked up afterwards from their context (a capitalised name
+after "a group calling itself", a city after "in"/"near"), so that reports on other conflicts still
+yield places and provisional actors.
+
+The extractor works on plain lists (``AnalysedSentence``), not on spaCy objects, which keeps the
+rules testable and the hot loop free of attribute lookups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.symbols import ORTH
+
+from trucewatch.models import Document, Entity
+from trucewatch.resolve.names import Gazetteer
+
+# Abbreviated titles and months that the English tokenizer would otherwise split into a sentence end.
+_ABBREVIATIONS = (
+    "Maj.", "Col.", "Lt.", "Gen.", "Sgt.", "Capt.", "Cmdr.", "Cdr.", "Adm.", "Brig.", "Rep.", "Sen.",
+    "Gov.", "Pres.", "Amb.", "Cpl.", "Pvt.", "Spc.", "Lt.Col.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.",
+    "St.", "No.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.", "Sept.", "Oct.",
+    "Nov.", "Dec.", "U.S.", "U.K.", "U.N.", "E.U.", "Jr.", "Sr.", "Mt.", "Ft.",
+)
+# Words after which a capitalised name is a place ("fighting in Khartoum", "near Gwer").
+_PLACE_PREPOSITIONS = frozenset(
+    "in near at outside inside from into across around toward towards to of between".split()
+)
+# Connectors allowed inside a capitalised place or group name ("Deir ez-Zor", "Saraya Awliya al-Dam").
+_NAME_CONNECTORS = frozenset({"al", "el", "ez", "ad", "as", "ash", "an", "de", "du", "bin", "ibn", "abu", "of", "-"})
+_NAME_CUES = re.compile(
+    r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)\s*$",
+    re.IGNORECASE,
+)
+# A dateline opens a wire report: "BAGHDAD, Iraq (AP) —", "ERBIL, Kurdistan Region -", "GAZA CITY, Oct 10 –".
+# It names where the report was filed, not where the events happened.
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z'’\.\-]+(?:[ /][A-Z][A-Z'’\.\-]+)*)(?:,[ \w\.'’\-]{1,30})?(?: \([A-Za-z\. ]+\))?\s+[—–-]+\s+")
+_CAPITAL = re.compile(r"^[A-Z][\w'’\-]*$")
+# Capitalised words that begin sentences or name months and days: never a place or group on their own.
+_NOT_NAMES = frozenset(
+    """The A An This That These Those It Its He She They We I His Her Their Our On In At By For From With
+    And But Or If When While After Before Since As Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    January February March April May June July August September October November December Reuters AP AFP
+    President Prime Minister Secretary General Gen Spokesman Spokeswoman Officials Sources Read More""".split()
+)
+
+
+@dataclass
+class EntityMention:
+    """A gazetteer (or provisional) entity named in a sentence; token indices are sentence-relative."""
+
+    start: int
+    end: int
+    char_start: int
+    char_end: int
+    surface: str
+    entity: Entity
+
+
+@dataclass
+class AnalysedSentence:
+    """One sentence as plain lists: ``starts`` are absolute character offsets into ``Document.text``."""
+
+    idx: int
+    start: int
+    end: int
+    text: str
+    tokens: list[str]
+    lower: list[str]
+    starts: list[int]
+    entities: list[EntityMention] = field(default_factory=list)
+    paragraph: int = 0
+    body: int = 0  # offset in ``text`` after a dateline, if the sentence opens with one
+
+    def span_text(self, i: int, j: int) -> str:
+        """The original text of tokens i..j-1."""
+        if i >= j:
+            return ""
+        end = self.starts[j - 1] + len(self.tokens[j - 1])
+        return self.text[self.starts[i] - self.start:end - self.start]
+
+    def token_at(self, char_offset: int) -> int:
+        """Index of the token that covers (or follows) an absolute character offset."""
+        for i, s in enumerate(self.starts):
+            if s + len(self.tokens[i]) > char_offset:
+                return i
+        return len(self.tokens)
+
+
+class Analyser:
+    """Builds the spaCy pipeline once and turns documents into analysed sentences."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.nlp = self._build(gazetteer)
+
+    @staticmethod
+    def _build(gazetteer: Gazetteer) -> Language:
+        nlp = spacy.blank("en")
+        for abbr in _ABBREVIATIONS:
+            nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
+        nlp.add_pipe("sentencizer")
+        insensitive: list[dict[str, str]] = []
+        sensitive: list[dict[str, str]] = []
+        for surface, entity, case_sensitive in gazetteer.surface_forms():
+            pattern = {"label": "PLACE" if entity.is_place else "ACTOR", "pattern": surface, "id": entity.id}
+            (sensitive if case_sensitive else insensitive).append(pattern)
+        # Patterns are added after the rulers exist and nlp.initialize() is never called: it would wipe them.
+        ruler = nlp.add_pipe("entity_ruler", name="gazetteer", config={"phrase_matcher_attr": "LOWER"})
+        ruler.add_patterns(insensitive)  # type: ignore[attr-defined]
+        ruler_cs = nlp.add_pipe("entity_ruler", name="gazetteer_cs", config={"phrase_matcher_attr": "ORTH"})
+        ruler_cs.add_patterns(sensitive)  # type: ignore[attr-defined]
+        return nlp
+
+    def paragraphs(self, document: Document) -> Iterator[tuple[int, str]]:
+        """(offset, text) of each non-empty line that is not furniture, skipping the headline."""
+        first = True
+        for start, end in document.kept_spans():
+            chunk = document.text[start:end]
+            pos = 0
+            for line in chunk.split("\n"):
+                line_start = start + pos
+                pos += len(line) + 1
+                stripped = line.strip()
+                if not stripped:
+                    continue
+                if first:
+                    first = False
+                    if document.title and stripped == document.title.strip():
+                        continue
+                lead = len(line) - len(line.lstrip())
+                yield line_start + lead, stripped
+
+    def analyse(self, document: Document) -> list[AnalysedSentence]:
+        """Sentences of the document's kept text with their entity mentions."""
+        paras = list(self.paragraphs(document))
+        out: list[AnalysedSentence] = []
+        for p_idx, ((offset, _), doc) in enumerate(zip(paras, self.nlp.pipe(t for _, t in paras))):
+            ents = list(doc.ents)
+            for sent in doc.sents:
+                toks = list(sent)
+                if not toks:
+                    continue
+                base = sent.start
+                a = AnalysedSentence(
+                    idx=len(out),
+                    start=offset + sent.start_char,
+                    end=offset + sent.end_char,
+                    text=sent.text,
+                    tokens=[t.text for t in toks],
+                    lower=[t.lower_ for t in toks],
+                    starts=[offset + t.idx for t in toks],
+                    paragraph=p_idx,
+                )
+                if sent.start == 0:
+                    dateline = _DATELINE.match(sent.text)
+                    a.body = dateline.end() if dateline else 0
+                for ent in ents:
+                    if ent.start >= sent.start and ent.end <= sent.end and ent.start_char - sent.start_char >= a.body:
+                        entity = self.gazetteer.get(ent.ent_id_)
+                        a.entities.append(EntityMention(
+                            ent.start - base, ent.end - base, offset + ent.start_char,
+                            offset + ent.end_char, ent.text, entity))
+                self._add_context_names(a)
+                out.append(a)
+        return out
+
+    def analyse_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[AnalysedSentence]]]:
+        for d in documents:
+            yield d, self.analyse(d)
+
+    def _add_context_names(self, s: AnalysedSentence) -> None:
+        """Capitalised names the gazetteer lacks: places after a locative preposition, and groups
+        introduced as "a group calling itself X" (kept as provisional entities for curation)."""
+        taken = [s.starts[k] - s.start < s.body for k in range(len(s.tokens))]
+        for m in s.entities:
+            for k in range(m.start, m.end):
+                taken[k] = True
+        i = 0
+        n = len(s.tokens)
+        while i < n:
+            tok = s.tokens[i]
+            if taken[i] or not _CAPITAL.match(tok) or tok in _NOT_NAMES:
+                i += 1
+                continue
+            j = i + 1
+            while j < n and not taken[j] and (
+                _CAPITAL.match(s.tokens[j]) or (s.lower[j] in _NAME_CONNECTORS and j + 1 < n
+                                                  and _CAPITAL.match(s.tokens[j + 1]))
+            ):
+                j += 1
+            prev = s.lower[i - 1] if i > 0 else ""
+            if prev in ('"', "“", "'", "‘") and i >= 2:
+                prev = s.lower[i - 2]
+            before = s.text[: s.starts[i] - s.start]
+            surface = s.span_text(i, j)
+            entity: Entity | None = None
+            if _NAME_CUES.search(before.rstrip(" \"“'‘")):
+                entity = self.gazetteer.lookup(surface) or self.gazetteer.provisional(
+                    surface, s.text[max(0, s.starts[i] - s.start - 60): s.starts[j - 1] - s.start + 60])
+            elif prev in _PLACE_PREPOSITIONS and i > 0:
+                entity = self.gazetteer.lookup(surface, kind="place")
+                if entity is not None and not entity.is_place:
+                    entity = None
+            if entity is not None:
+                s.entities.append(EntityMention(
+                    i, j, s.starts[i], s.starts[j - 1] + len(s.tokens[j - 1]), surface, entity))
+                for k in range(i, j):
+                    taken[k] = True
+            i = j
+        s.entities.sort(key=lambda m: m.start)

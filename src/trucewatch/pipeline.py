@@ -1,0 +1,93 @@
+"""The main job: read reports, extract their events, store them. One function a Python user calls.
+
+Stages, in order, each a plain function or small class over the records of ``models``:
+
+    read_paths (ingest)  ->  Extractor.extract (nlp + extract + resolve)  ->  Store.save_document
+
+Error policy: an input that cannot be read becomes a ``Rejection`` (recorded in the database and
+returned in the statistics) and the batch goes on; a document is stored in one transaction, so a
+failure never leaves half a document, and a document already stored is never changed by a failed
+input. A document whose text and metadata are unchanged is not extracted again.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from trucewatch.extract.assemble import Extractor
+from trucewatch.ingest import read_paths
+from trucewatch.models import Document, Entity, IngestStats, Rejection, Sentence
+from trucewatch.nlp.pipeline import AnalysedSentence
+from trucewatch.resolve.names import Gazetteer
+from trucewatch.store import Store
+
+Progress = Callable[[str], None]
+
+
+def extract_document(doc: Document, extractor: Extractor) -> tuple[list[tuple[str, str, int, int]], list[Entity]]:
+    """Fill ``doc.sentences`` and ``doc.events``; return its entity mentions and the entities named."""
+    events, sentences = extractor.extract(doc)
+    doc.sentences = [Sentence(s.idx, s.start, s.end, s.text) for s in sentences]
+    return _entity_mentions(sentences)
+
+
+def _entity_mentions(sentences: list[AnalysedSentence]) -> tuple[list[tuple[str, str, int, int]], list[Entity]]:
+    mentions: list[tuple[str, str, int, int]] = []
+    entities: dict[str, Entity] = {}
+    for s in sentences:
+        for m in s.entities:
+            mentions.append((m.entity.id, m.surface, m.char_start, m.char_end))
+            entities[m.entity.id] = m.entity
+    return mentions, list(entities.values())
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    published: str | None = None,
+    outlet: str | None = None,
+    gazetteer: Gazetteer | None = None,
+    extractor: Extractor | None = None,
+    progress: Progress | None = None,
+) -> IngestStats:
+    """Read every report under ``paths``, extract its events and store them in ``store``."""
+    extractor = extractor or Extractor(gazetteer)
+    stats = IngestStats()
+    by_type: Counter[str] = Counter()
+    for item in read_paths(paths, published=published, outlet=outlet):
+        if isinstance(item, Rejection):
+            stats.failed += 1
+            stats.rejections.append(item)
+            store.record_rejection(item)
+            if progress:
+                progress(str(item))
+            continue
+        stats.read += 1
+        status = store.status(item)
+        if status == "unchanged":
+            stats.unchanged += 1
+        else:
+            try:
+                mentions, entities = extract_document(item, extractor)
+                status = store.save_document(item, mentions, entities)
+            except Exception as exc:  # one bad document must not stop the batch; it is recorded
+                rejection = Rejection("extract", f"{type(exc).__name__}: {exc}", item.source_path or item.id)
+                stats.failed += 1
+                stats.rejections.append(rejection)
+                store.record_rejection(rejection)
+                continue
+            by_type.update(e.type for e in item.events)
+            if status == "new":
+                stats.new += 1
+            elif status == "updated":
+                stats.updated += 1
+            else:
+                stats.unchanged += 1
+        stats.warnings.extend(f"{item.source_path or item.id}: {w}" for w in item.warnings)
+        if progress:
+            progress(item.source_path or item.id)
+    stats.events_by_type = dict(by_type)
+    return stats

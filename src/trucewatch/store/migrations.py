@@ -1,0 +1,194 @@
+"""The database schema, as an ordered list of migrations.
+
+A database's schema version (``PRAGMA user_version``) is the number of migrations applied to it,
+and the ``migrations`` table records the name and time of each one. A migration runs inside one
+transaction together with its record and the version bump, so a database is never left half
+migrated: either the whole step is there or none of it is. Never edit a released migration;
+append a new one, so that existing ledgers can be brought forward.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from trucewatch.errors import StoreError
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step. Statements are kept apart (not one script) because ``executescript``
+    commits on its own and would break the one-transaction rule."""
+
+    name: str
+    statements: tuple[str, ...]
+
+
+_INITIAL = Migration(
+    name="0001_initial",
+    statements=(
+        """CREATE TABLE migrations (
+            name TEXT PRIMARY KEY,
+            applied_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE documents (
+            id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            url TEXT,
+            outlet TEXT,
+            published TEXT,
+            published_source TEXT,
+            title TEXT,
+            author TEXT,
+            text TEXT NOT NULL,
+            source_path TEXT,
+            removed TEXT NOT NULL DEFAULT '[]',
+            warnings TEXT NOT NULL DEFAULT '[]',
+            ingested_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sentences (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            "start" INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            PRIMARY KEY (doc_id, idx)
+        )""",
+        # AUTOINCREMENT so that an event id is never handed to a different event after a document
+        # is updated: ledger records and exports may keep pointing at old ids.
+        # The CHECKs make bad counts fail loudly at save time instead of corrupting sums later.
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            mode TEXT,
+            actor TEXT,
+            target TEXT,
+            location TEXT,
+            country TEXT,
+            date TEXT,
+            killed INTEGER CHECK (killed IS NULL OR (typeof(killed) = 'integer' AND killed >= 0)),
+            injured INTEGER CHECK (injured IS NULL OR (typeof(injured) = 'integer' AND injured >= 0)),
+            conditions TEXT,
+            mediators TEXT,
+            background INTEGER NOT NULL CHECK (background IN (0, 1)),
+            evidence TEXT NOT NULL,
+            sentence INTEGER NOT NULL,
+            "start" INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            "trigger" TEXT NOT NULL,
+            date_source TEXT,
+            deadline TEXT,
+            attribution TEXT,
+            hedged INTEGER NOT NULL CHECK (hedged IN (0, 1)),
+            lat REAL,
+            lon REAL,
+            mentions TEXT NOT NULL DEFAULT '[]'
+        )""",
+        "CREATE INDEX events_doc ON events(doc_id)",
+        "CREATE INDEX events_type_date ON events(type, date)",
+        "CREATE INDEX events_date ON events(date)",
+        """CREATE TABLE entities (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL,
+            country TEXT,
+            province TEXT,
+            lat REAL,
+            lon REAL,
+            aliases TEXT NOT NULL DEFAULT '[]',
+            relations TEXT NOT NULL DEFAULT '[]',
+            provisional INTEGER NOT NULL DEFAULT 0 CHECK (provisional IN (0, 1))
+        )""",
+        # entity_id has no foreign key on purpose: mentions of gazetteer entities are recorded even
+        # when the gazetteer entry itself is not copied into the database.
+        """CREATE TABLE entity_mentions (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            entity_id TEXT NOT NULL,
+            surface TEXT NOT NULL,
+            "start" INTEGER NOT NULL,
+            "end" INTEGER NOT NULL
+        )""",
+        "CREATE INDEX entity_mentions_doc ON entity_mentions(doc_id)",
+        "CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id)",
+        # The same rejection seen on a re-run is the same fact, not a new one: the unique index
+        # (line NULL folded to -1, since NULLs never collide) keeps re-runs from inflating counts.
+        """CREATE TABLE rejections (
+            id INTEGER PRIMARY KEY,
+            input TEXT NOT NULL,
+            line INTEGER,
+            stage TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )""",
+        "CREATE UNIQUE INDEX rejections_unique ON rejections(input, coalesce(line, -1), stage, reason)",
+        # Full-text index over event evidence plus the title of the event's document; rowid is the
+        # event id. Triggers keep it in step with events (cascaded deletes fire them too) and with
+        # title edits, so no writer can forget to update it.
+        """CREATE VIRTUAL TABLE events_fts USING fts5(
+            evidence, title, tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        """CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+            INSERT INTO events_fts(rowid, evidence, title)
+            VALUES (new.id, new.evidence, (SELECT title FROM documents WHERE id = new.doc_id));
+        END""",
+        """CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+            DELETE FROM events_fts WHERE rowid = old.id;
+        END""",
+        """CREATE TRIGGER events_fts_update AFTER UPDATE OF evidence, doc_id ON events BEGIN
+            UPDATE events_fts
+            SET evidence = new.evidence, title = (SELECT title FROM documents WHERE id = new.doc_id)
+            WHERE rowid = new.id;
+        END""",
+        """CREATE TRIGGER documents_fts_title AFTER UPDATE OF title ON documents BEGIN
+            UPDATE events_fts SET title = new.title
+            WHERE rowid IN (SELECT id FROM events WHERE doc_id = new.id);
+        END""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_INITIAL,)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The number of migrations applied to the database behind ``conn``."""
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(conn: sqlite3.Connection, where: str, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database up to ``len(migrations)``, one transaction per migration; return the version.
+
+    ``conn`` must be in autocommit mode (``isolation_level=None``) so that the transactions here are
+    the only ones. The version is read again under the write lock, so two processes opening a new
+    database at once cannot apply the same migration twice. ``where`` names the database in errors.
+    """
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        version = schema_version(conn)
+        if version >= len(migrations):
+            conn.execute("COMMIT")
+            if version > len(migrations):
+                raise StoreError(
+                    f"{where}: database schema version {version} is newer than this trucewatch "
+                    f"knows (up to {len(migrations)}); upgrade trucewatch to open it"
+                )
+            return version
+        step = migrations[version]
+        try:
+            for statement in step.statements:
+                conn.execute(statement)
+            conn.execute(
+                "INSERT INTO migrations(name, applied_at) VALUES (?, ?)",
+                (step.name, datetime.now(UTC).isoformat(timespec="seconds")),
+            )
+            # PRAGMA takes no parameters; the value is an int computed here, not user input.
+            conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except sqlite3.Error as e:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(f"{where}: migration {step.name} failed: {e}") from e

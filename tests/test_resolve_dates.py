@@ -1,0 +1,348 @@
+"""Time expressions: a table of sentences written for these tests, each with a reference date and the
+expression expected in it. The sentences imitate how news gives time; none is copied from the corpus."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from typing import Any
+
+import pytest
+
+from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
+
+WED = "2024-02-07"  # a Wednesday
+SUN = "2020-10-11"  # a Sunday
+THU_JAN = "2021-01-14"  # a Thursday in January: year boundaries looking back
+WED_DEC = "2023-12-20"  # a Wednesday in December: year boundaries looking ahead
+MON_OCT = "2020-10-12"  # a Monday in October
+SAT = "2025-04-19"  # a Saturday
+FRI = "2025-10-10"  # a Friday
+
+# (sentence, reference or None, exact text of the expression, value, granularity, kind, extra fields)
+CASES: list[tuple[str, str | None, str, str | None, str | None, str, dict[str, Any]]] = [
+    # --- weekdays: before, on and after the reference weekday ---
+    ("Rockets hit the base on Monday, officials said.", WED, "on Monday", "2024-02-05", "day", "point", {}),
+    ("The militia said on Wednesday it would stop.", WED, "on Wednesday", "2024-02-07", "day", "point", {}),
+    ("A drone struck a convoy on Friday near the border.", WED, "on Friday", "2024-02-02", "day", "point", {}),
+    ("Three officials said Sunday that the attacks would stop.", SUN, "Sunday", "2020-10-11", "day", "point", {}),
+    ("Officials said Saturday that a convoy was hit.", SUN, "Saturday", "2020-10-10", "day", "point", {}),
+    ("The group blamed Friday's barrage on rogue units.", WED, "Friday's", "2024-02-02", "day", "point", {}),
+    ("Investigators examined Monday night's attack.", WED, "Monday night's", "2024-02-05", "day", "point", {}),
+    ("Rockets fired late Monday hit the airport.", WED, "late Monday", "2024-02-05", "day", "point", {}),
+    ("Four were killed early on Tuesday in the strikes.", WED, "early on Tuesday", "2024-02-06", "day", "point",
+     {}),
+    ("He was killed on Wednesday night in a drone strike.", WED, "on Wednesday night", "2024-02-07", "day",
+     "point", {}),
+    ("The drones were launched on Thursday morning.", WED, "on Thursday morning", "2024-02-01", "day", "point",
+     {}),
+    ("The talks, which opened last Wednesday, stalled.", WED, "last Wednesday", "2024-01-31", "day", "point", {}),
+    ("The envoy is to visit Baghdad next Saturday.", WED, "next Saturday", "2024-02-10", "day", "point", {}),
+    ("Talks resume this coming Monday in Cairo.", WED, "this coming Monday", "2024-02-12", "day", "point", {}),
+    ("The truce will start on Saturday at dawn.", WED, "on Saturday at dawn", "2024-02-10", "day", "point", {}),
+    ("A truce starting tomorrow, Thursday, was announced.", WED, "tomorrow, Thursday", "2024-02-08", "day",
+     "point", {}),
+    ("Fighting was set to stop later on Saturday.", SAT, "later on Saturday", "2025-04-19", "day", "point", {}),
+    ("On Wednesday, Feb. 7, 2024, a drone hit a car.", "2024-03-01", "On Wednesday, Feb. 7, 2024", "2024-02-07",
+     "day", "point", {"relative": False}),
+    ("20:12, Thursday, 19 October, 2023", "2023-10-19", "20:12, Thursday, 19 October, 2023", "2023-10-19", "day",
+     "point", {"relative": False}),
+    # --- day words ---
+    ("The embassy said yesterday that it was hit.", "2020-12-21", "yesterday", "2020-12-20", "day", "point", {}),
+    ("The envoy announced the deal today.", "2022-04-01", "today", "2022-04-01", "day", "point", {}),
+    ("The truce takes effect tomorrow.", "2022-04-01", "tomorrow", "2022-04-02", "day", "point", {}),
+    ("Sirens sounded in the capital tonight.", SAT, "tonight", "2025-04-19", "day", "point", {}),
+    ("Two rockets landed near the base last night.", SAT, "last night", "2025-04-18", "day", "point", {}),
+    ("The strike happened the day before yesterday.", SAT, "the day before yesterday", "2025-04-17", "day",
+     "point", {}),
+    # --- last / this / next ---
+    ("Washington threatened last month to close its embassy.", MON_OCT, "last month", "2020-09", "month", "point",
+     {}),
+    ("Attacks rose sharply this month.", MON_OCT, "this month", "2020-10", "month", "point", {}),
+    ("Pompeo earlier this month blamed the militias.", "2019-12-29", "earlier this month", "2019-12", "month",
+     "point", {}),
+    ("Talks are expected later this month.", MON_OCT, "later this month", "2020-10", "month", "point", {}),
+    ("The coalition will leave the base next month.", "2025-08-22", "next month", "2025-09", "month", "point", {}),
+    ("He plans a reshuffle early next month.", "2023-04-28", "early next month", "2023-05", "month", "point", {}),
+    ("Attacks doubled last year.", MON_OCT, "last year", "2019", "year", "point", {}),
+    ("So far this year the militias have launched 40 attacks.", "2021-06-30", "So far this year", "2021", "year",
+     "point", {}),
+    ("Troops may leave next year.", MON_OCT, "next year", "2021", "year", "point", {}),
+    ("The groups attacked at the end of last year.", "2024-04-21", "at the end of last year", "2023", "year",
+     "point", {}),
+    ("Attacks resumed at the start of this year.", "2024-04-21", "at the start of this year", "2024", "year",
+     "point", {}),
+    ("The attacks began earlier this year.", "2024-04-21", "earlier this year", "2024", "year", "point", {}),
+    ("A similar deal was reached last October.", "2021-03-11", "last October", "2020-10", "month", "point", {}),
+    ("A similar deal was reached last October.", MON_OCT, "last October", "2019-10", "month", "point", {}),
+    ("A similar deal was reached last October.", THU_JAN, "last October", "2020-10", "month", "point", {}),
+    ("Last month’s rocket attack killed a contractor.", "2021-03-11", "Last month’s", "2021-02", "month", "point",
+     {}),
+    # --- month names without a year ---
+    ("Back in October, the militias suspended attacks.", "2020-12-21", "Back in October", "2020-10", "month",
+     "point", {}),
+    ("In December the parliament voted.", THU_JAN, "In December", "2020-12", "month", "point", {}),
+    ("The vote was held in January.", THU_JAN, "in January", "2021-01", "month", "point", {}),
+    ("Troops were reduced in October.", MON_OCT, "in October", "2020-10", "month", "point", {}),
+    ("The previous attack was in September, the ministry said.", "2021-02-16", "in September", "2020-09", "month",
+     "point", {}),
+    ("The rockets fell in mid-July.", MON_OCT, "in mid-July", "2020-07", "month", "point", {}),
+    ("Attacks halted in early February.", "2024-04-21", "in early February", "2024-02", "month", "point", {}),
+    ("The deal dates from the end of March.", MON_OCT, "the end of March", "2020-03", "month", "point", {}),
+    ("All troops will leave in September.", "2025-08-22", "in September", "2025-09", "month", "point", {}),
+    # --- day and month without a year ---
+    ("A rocket hit the embassy on November 18, officials said.", "2020-12-21", "on November 18", "2020-11-18",
+     "day", "point", {}),
+    ("The base was hit on 3 March.", "2021-03-12", "on 3 March", "2021-03-03", "day", "point", {}),
+    ("On March 3rd, a rocket attack hit the base.", "2021-03-11", "On March 3rd", "2021-03-03", "day", "point",
+     {}),
+    ("The strikes took place on Dec 28.", THU_JAN, "on Dec 28", "2020-12-28", "day", "point", {}),
+    ("Talks have stalled since Sept. 27.", MON_OCT, "since Sept. 27", "2020-09-27", "day", "range",
+     {"end_value": None}),
+    ("BAGHDAD, Dec 21 — An attack hit the embassy.", "2020-12-21", "Dec 21", "2020-12-21", "day", "point", {}),
+    ("On March 1, the Pentagon said one fighter died.", "2021-02-26", "On March 1", "2021-03-01", "day", "point",
+     {}),
+    ("The February 3 strikes avenged a January 28 attack.", WED, "February 3", "2024-02-03", "day", "point", {}),
+    ("The February 3 strikes avenged a January 28 attack.", WED, "January 28", "2024-01-28", "day", "point", {}),
+    ("The truce took effect on the 2nd of April.", "2022-06-02", "on the 2nd of April", "2022-04-02", "day",
+     "point", {}),
+    # --- dates in full ---
+    ("The base was hit on 3 March 2021.", None, "on 3 March 2021", "2021-03-03", "day", "point",
+     {"relative": False}),
+    ("The strike on March 3, 2021 killed two.", WED, "on March 3, 2021", "2021-03-03", "day", "point",
+     {"relative": False}),
+    ("Baghdad, Feb. 7, 2024 (Reuters) - A drone hit a car.", WED, "Feb. 7, 2024", "2024-02-07", "day", "point",
+     {}),
+    ("Posted 28 April, 2023 by staff.", None, "28 April, 2023", "2023-04-28", "day", "point", {}),
+    ("Published June 28, 2021|Updated June 28, 2021", None, "June 28, 2021", "2021-06-28", "day", "point", {}),
+    ("February 15, 2021 09:43 PM", None, "February 15, 2021 09:43 PM", "2021-02-15", "day", "point", {}),
+    ("Updated 2022-04-01T10:00", None, "2022-04-01", "2022-04-01", "day", "point", {}),
+    ("Pressure dates back to January 2020, when a drone struck.", WED, "January 2020", "2020-01", "month", "point",
+     {"relative": False}),
+    ("Since the January 2020 assassination, attacks rose.", WED, "January 2020", "2020-01", "month", "point", {}),
+    ("Parliament in March 2018 asked for a timeline.", None, "in March 2018", "2018-03", "month", "point", {}),
+    ("The group formed in 2014 to fight ISIS.", WED, "in 2014", "2014", "year", "point", {"relative": False}),
+    ("The group was declared defeated in 2019.", None, "in 2019", "2019", "year", "point", {}),
+    ("Tensions have run high since the 2003 invasion.", WED, "2003", "2003", "year", "point", {}),
+    ("A truce is possible by mid-2025, he said.", WED, "by mid-2025", "2025", "year", "deadline",
+     {"end_value": "2025"}),
+    ("The mission ends in September 2025.", WED, "in September 2025", "2025-09", "month", "point", {}),
+    ("The war that began in the summer of 2014 ended.", WED, "in the summer of 2014", "2014", "year", "point", {}),
+    # --- numeric dates: dd-mm-yyyy or mm-dd-yyyy ---
+    ("Fri, 01-04-2022 10:34 PM, Aden", None, "Fri, 01-04-2022 10:34 PM", "2022-04-01", "day", "point", {}),
+    ("Posted 01-04-2022 by the agency.", "2022-04-01", "01-04-2022", "2022-04-01", "day", "point", {}),
+    ("Posted 01-04-2022 by the agency.", None, "01-04-2022", "2022", "year", "point", {}),
+    ("Posted 25/12/2021 by the agency.", None, "25/12/2021", "2021-12-25", "day", "point", {}),
+    ("Posted 12/25/2021 by the agency.", None, "12/25/2021", "2021-12-25", "day", "point", {}),
+    # --- ranges ---
+    ("The truce runs from 2 August 2022 until 2 October 2022.", None, "from 2 August 2022 until 2 October 2022",
+     "2022-08-02", "day", "range", {"end_value": "2022-10-02", "relative": False}),
+    ("The truce runs from 2 August until 2 October 2022.", None, "from 2 August until 2 October 2022",
+     "2022-08-02", "day", "range", {"end_value": "2022-10-02"}),
+    ("The mission winds up in the 2025–2026 timeframe.", WED, "2025–2026", "2025", "year", "range",
+     {"end_value": "2026"}),
+    ("Talks were held 3-5 March 2022 in Geneva.", None, "3-5 March 2022", "2022-03-03", "day", "range",
+     {"end_value": "2022-03-05"}),
+    ("Attacks surged between June and August.", MON_OCT, "between June and August", "2020-06", "month", "range",
+     {"end_value": "2020-08"}),
+    ("Talks ran from Monday to Wednesday.", WED, "from Monday to Wednesday", "2024-02-05", "day", "range",
+     {"end_value": "2024-02-07"}),
+    ("The halt runs from 6 p.m. Moscow time today (5 a.m. Hawaii time) until midnight on Sunday.", SAT,
+     "from 6 p.m. Moscow time today (5 a.m. Hawaii time) until midnight on Sunday", "2025-04-19", "day", "range",
+     {"end_value": "2025-04-20"}),
+    ("US bases have been attacked 19 times since October 17.", "2023-10-27", "since October 17", "2023-10-17",
+     "day", "range", {"end_value": None}),
+    ("It is the first attack since early February.", "2024-04-21", "since early February", "2024-02", "month",
+     "range", {"end_value": None}),
+    ("Chaos has gripped the country since 2011.", None, "since 2011", "2011", "year", "range", {}),
+    # --- relative amounts ---
+    ("The base was hit two days ago.", WED, "two days ago", "2024-02-05", "day", "point", {}),
+    ("The talks collapsed three months ago.", WED, "three months ago", "2023-11", "month", "point", {}),
+    ("The war broke out seven years ago.", "2022-08-02", "seven years ago", "2015", "year", "point", {}),
+    ("A convoy was hit a week ago.", "2024-02-04", "a week ago", "2024-01", "month", "point", {}),
+    ("A convoy was hit a week ago.", WED, "a week ago", "2024", "year", "point", {}),
+    ("A convoy was hit a week ago.", "2024-01-09", "a week ago", None, None, "point", {}),
+    ("The strikes came over the past weekend.", "2024-02-08", "the past weekend", "2024-02", "month", "point", {}),
+    ("Rockets were fired over the weekend.", "2024-02-05", "over the weekend", "2024-02", "month", "point", {}),
+    ("The militias met last week.", THU_JAN, "last week", "2021-01", "month", "point", {}),
+    ("The militias met last week.", "2021-04-07", "last week", "2021", "year", "point", {}),
+    ("The militias met last week.", "2021-01-06", "last week", None, None, "point", {}),
+    ("The strikes began last summer.", "2024-03-10", "last summer", "2023", "year", "point", {}),
+    ("Fighting slowed last winter.", "2024-03-10", "last winter", None, None, "point", {}),
+    # --- times of day ---
+    ("Ten rockets hit the base at 7:20am local time.", WED, "at 7:20am local time", None, None, "point",
+     {"relative": False}),
+    ("Ten rockets hit the base at 7:20am local time on 3 March.", "2021-03-12",
+     "at 7:20am local time on 3 March", "2021-03-03", "day", "point", {}),
+    ("The PMF said that at 2:00 the strike began.", WED, "at 2:00", None, None, "point", {}),
+    ("The first strikes took place shortly after 9pm GMT.", WED, "9pm GMT", None, None, "point", {}),
+    ("The truce expires today, 2 June 2022, at 19:00 Yemen time (1600 GMT).", "2022-06-02",
+     "today, 2 June 2022, at 19:00 Yemen time (1600 GMT)", "2022-06-02", "day", "point", {}),
+    ("The truce starts tomorrow, 2 April, at 1900hrs.", "2022-04-01", "tomorrow, 2 April, at 1900hrs",
+     "2022-04-02", "day", "point", {}),
+    ("The deal gives Hamas until 12:00 local time (10:00 BST) on Monday.", FRI,
+     "until 12:00 local time (10:00 BST) on Monday", "2025-10-13", "day", "deadline", {"end_value": "2025-10-13"}),
+    # --- durations and deadlines ---
+    ("Kadhimi must ask the US to leave within 12 months.", WED, "within 12 months", None, None, "deadline",
+     {"duration": "P12M", "end_value": None}),
+    ("Foreign fighters must leave within three months.", WED, "within three months", None, None, "deadline",
+     {"duration": "P3M"}),
+    ("Replies are due within the next 48 hours.", WED, "within the next 48 hours", None, None, "deadline",
+     {"duration": "PT48H"}),
+    ("The truce will hold for 60 days.", WED, "for 60 days", None, None, "duration", {"duration": "P60D"}),
+    ("The truce was renewed for two more months.", WED, "for two more months", None, None, "duration",
+     {"duration": "P2M"}),
+    ("The truce was extended by two months.", WED, "extended by two months", None, None, "duration",
+     {"duration": "P2M"}),
+    ("The UN announced a two-month truce.", WED, "two-month", None, None, "duration", {"duration": "P2M"}),
+    ("Putin announced a 30-hour ceasefire.", WED, "30-hour", None, None, "duration", {"duration": "PT30H"}),
+    ("Six months of calm ended abruptly.", WED, "Six months", None, None, "duration", {"duration": "P6M"}),
+    ("No attacks were recorded in the last six months.", WED, "in the last six months", None, None, "duration",
+     {"duration": "P6M", "relative": True}),
+    ("The ceasefire would last 12 hours.", WED, "last 12 hours", None, None, "duration", {"duration": "PT12H"}),
+    ("Not for nearly a year had an attack killed anyone.", WED, "for nearly a year", None, None, "duration",
+     {"duration": "P1Y"}),
+    ("He returned from a week-long trip.", WED, "week-long", None, None, "duration", {"duration": "P1W"}),
+    ("They talked for twenty-one days.", WED, "for twenty-one days", None, None, "duration", {"duration": "P21D"}),
+    ("All troops will leave by the end of the year.", MON_OCT, "by the end of the year", "2020", "year",
+     "deadline", {"end_value": "2020-12-31"}),
+    ("All troops will leave by the end of March.", MON_OCT, "by the end of March", "2021-03", "month",
+     "deadline", {"end_value": "2021-03-31"}),
+    ("All soldiers will have left the base by September 15.", "2025-08-22", "by September 15", "2025-09-15",
+     "day", "deadline", {"end_value": "2025-09-15"}),
+    ("The halt runs until midnight on Sunday.", SAT, "until midnight on Sunday", "2025-04-20", "day", "deadline",
+     {"end_value": "2025-04-20"}),
+    ("The truce held until October.", "2020-12-21", "until October", "2020-10", "month", "deadline",
+     {"end_value": "2020-10"}),
+    ("Troops must leave by 2025, the bill says.", WED, "by 2025", "2025", "year", "deadline",
+     {"end_value": "2025"}),
+    # --- anaphoric ---
+    ("Two days later, rockets hit the embassy.", WED, "Two days later", None, None, "anaphoric",
+     {"offset_days": 2}),
+    ("The strikes came two days after a contractor died.", WED, "two days after", None, None, "anaphoric",
+     {"offset_days": 2}),
+    ("A day earlier, on Wednesday, a drone hit Harir.", WED, "A day earlier", None, None, "anaphoric",
+     {"offset_days": -1}),
+    ("The group had warned the previous day.", WED, "the previous day", None, None, "anaphoric",
+     {"offset_days": -1}),
+    ("The officials spoke only hours after a bomb hit a convoy.", WED, "only hours after", None, None,
+     "anaphoric", {"offset_days": 0}),
+    ("It happened on the same day that the premier came home.", WED, "the same day", None, None, "anaphoric",
+     {"offset_days": 0}),
+    ("A week later the truce collapsed.", WED, "A week later", None, None, "anaphoric", {"offset_days": 7}),
+    ("The Pentagon announced his death the next day.", WED, "the next day", None, None, "anaphoric",
+     {"offset_days": 1}),
+    ("Three months later the militias struck again.", WED, "Three months later", None, None, "anaphoric",
+     {"offset_days": None}),
+    ("US forces had that evening carried out strikes.", WED, "that evening", None, None, "anaphoric",
+     {"offset_days": 0}),
+    ("Twelve days later the base was hit.", WED, "Twelve days later", None, None, "anaphoric",
+     {"offset_days": 12}),
+    ("The convoy was hit the day before.", WED, "the day before", None, None, "anaphoric", {"offset_days": -1}),
+    # --- no reference date: relative values unknown, full dates still resolved ---
+    ("Rockets hit the base on Sunday.", None, "on Sunday", None, None, "point", {"relative": True}),
+    ("Washington threatened last month to close its embassy.", None, "last month", None, None, "point",
+     {"relative": True}),
+    ("The base was hit on 3 March.", None, "on 3 March", None, None, "point", {"relative": True}),
+    ("Two days later, rockets hit the embassy.", None, "Two days later", None, None, "anaphoric",
+     {"offset_days": 2}),
+]
+
+
+def _reference(ref: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(ref) if ref else None
+
+
+@pytest.mark.parametrize(("sentence", "ref", "said", "value", "granularity", "kind", "extra"), CASES,
+                         ids=[f"{c[2]}@{c[1]}" for c in CASES])
+def test_resolve_dates_table(sentence: str, ref: str | None, said: str, value: str | None,
+                             granularity: str | None, kind: str, extra: dict[str, Any]) -> None:
+    found = find_time_expressions(sentence, _reference(ref))
+    chosen = [e for e in found if e.text == said]
+    assert chosen, f"{said!r} not found; got {[e.text for e in found]}"
+    expr = chosen[0]
+    assert sentence[expr.start:expr.end] == said
+    assert (expr.value, expr.granularity, expr.kind) == (value, granularity, kind)
+    for field, expected in extra.items():
+        assert getattr(expr, field) == expected, field
+
+
+NOT_DATES = [
+    "The militias had spent 12 months trying to take the capital.",
+    "Three 107 mm rounds hit the airfield.",
+    "Two F-15 fighters dropped bombs.",
+    "The 5+5 military commission met in Geneva.",
+    "The US brought troop numbers down to 2,500 troops.",
+    "The strike hit the headquarters of its 14th Brigade.",
+    "Three soldiers died at Tower 22 in Jordan.",
+    "Flights were cut during COVID-19 restrictions.",
+    "They called for Resolution 2254 to be implemented.",
+    "The K-1 base near Kirkuk was hit.",
+    "Iraq's parliament passed Resolution 2020 on the matter.",
+    "Some 2000 troops were deployed to the border.",
+    "The group ranked first among the factions.",
+    "He said the attack may prove decisive.",
+    "The spring offensive failed.",
+    "The fall of Mosul shocked the army.",
+    "The Good Friday agreement was cited.",
+    "The groups presented no set deadline.",
+    "Aid lorries run 24 hours a day.",
+    "A 4-year-old child was hurt.",
+    "The day when troops leave will come.",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_DATES)
+def test_resolve_dates_not_dates(sentence: str) -> None:
+    found = find_time_expressions(sentence, dt.date(2024, 2, 7))
+    assert [e.text for e in found if e.value is not None or e.kind != "point"] == []
+
+
+def test_resolve_dates_time_alone_is_not_a_date() -> None:
+    """"7:20am" must never borrow the reference's month and day."""
+    (expr,) = find_time_expressions("The rockets landed at 7:20am.", dt.date(2021, 3, 12))
+    assert (expr.value, expr.granularity, expr.kind) == (None, None, "point")
+
+
+def test_resolve_dates_in_order_and_not_overlapping() -> None:
+    text = ("On Sunday, two days after Friday's barrage, the militia said it had observed a two-month truce "
+            "since 2 August 2022 and would leave by the end of the year, starting tomorrow at 9pm.")
+    found = find_time_expressions(text, dt.date(2022, 10, 2))
+    assert [e.text for e in found] == ["On Sunday", "two days after", "Friday's", "two-month", "since 2 August 2022",
+                                       "by the end of the year", "tomorrow at 9pm"]
+    assert all(a.end <= b.start for a, b in zip(found, found[1:]))
+    assert all(isinstance(e, TimeExpr) for e in found)
+
+
+@pytest.mark.parametrize(("value", "days", "expected"), [
+    ("2024-02-07", 2, "2024-02-09"),
+    ("2024-02-07", -1, "2024-02-06"),
+    ("2023-12-31", 1, "2024-01-01"),
+    ("2024-02", 3, "2024-02"),
+    ("2024", -7, "2024"),
+    ("yesterday", 1, None),
+])
+def test_resolve_dates_shift(value: str, days: int, expected: str | None) -> None:
+    assert shift(value, days) == expected
+
+
+def test_resolve_dates_speed() -> None:
+    """The pipeline needs >= 200 reports/s: a sentence without a time expression must cost next to nothing.
+    Bounds are ten times the targets so that a busy machine does not fail the test."""
+    plain = ("The militia leaders said their fighters would stop attacking American forces provided that the "
+             "government presented a clear plan for the departure of foreign troops from the country soon, "
+             "according to a statement carried by local media and seen by reporters here")
+    dated = ("Rockets fired late Monday hit the airport two days after a drone attack on the base, and the "
+             "group said it had observed a two-month truce since 2 August 2022 that would end by September 15")
+    ref = dt.date(2024, 2, 7)
+    find_time_expressions(dated, ref)  # build the grammar outside the timing
+    runs = 500
+    began = time.perf_counter()
+    for _ in range(runs):
+        find_time_expressions(plain, ref)
+    plain_ms = (time.perf_counter() - began) * 1000 / runs
+    began = time.perf_counter()
+    for _ in range(runs):
+        find_time_expressions(dated, ref)
+    dated_ms = (time.perf_counter() - began) * 1000 / runs
+    assert plain_ms < 1.0 and dated_ms < 10.0, (plain_ms, dated_ms)
