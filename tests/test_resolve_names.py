@@ -271,9 +271,11 @@ def test_resolve_names_country_context_picks_the_place(
 
 
 def test_resolve_names_small_town_abroad_is_not_taken(gazetteer: Gazetteer) -> None:
-    # Nazareth, India has 16,000 people: a report from Iraq does not mean it
+    # Nazareth (Israel, 77,000 people; India, 16,000) is meant only by a report from its country
+    assert gazetteer.lookup("Nazareth", kind="place", country="Israel").country == "Israel"  # type: ignore[union-attr]
     assert gazetteer.lookup("Nazareth", kind="place", country="Iraq") is None
-    assert gazetteer.lookup("Nazareth", kind="place").country == "Israel"  # type: ignore[union-attr]
+    assert gazetteer.lookup("Nazareth", kind="place") is None
+    assert gazetteer.lookup("Gillette", kind="place") is None  # a razor before a town of Wyoming
 
 
 # --- world data --------------------------------------------------------------------------------

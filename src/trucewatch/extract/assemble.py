@@ -16,9 +16,9 @@ from trucewatch.extract.casualties import casualties
 from trucewatch.extract.clauses import Segment
 from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, obligations_in
 from trucewatch.extract.lexicon import Lexicon, load_lexicon
-from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, find_mentions
-from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, STATE_TYPES, actor_entity, assign, is_actor, \
-    is_place, speaker
+from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anchored, find_mentions
+from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
+    related, speaker
 from trucewatch.models import Document, Entity, Event
 from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
@@ -96,6 +96,12 @@ class Extractor:
                 if d.actors and d.event.type in ("threat", "demand", "ceasefire"):
                     last_actor = d.actors[0]
         self._add_conditions(sentences, drafts)
+        published = doc.published[:7] if doc.published else None
+        for d in drafts:
+            # A lede's event with no time of its own happened around publication: give it the month
+            # now, so that it does not merge with an older event of the same kind told as background.
+            if d.event.date is None and published and not d.anaphoric and not _past_context(d.event.evidence):
+                d.event.date, d.event.date_source = published, "inferred"
         events = self._merge(drafts)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
@@ -143,11 +149,13 @@ class Extractor:
         places = [x for x in ents if is_place(x, s)]
         if m.kind in ("ceasefire", "ceasefire_end"):
             mediators = mediators_in(s, self.lex, ents, self._resolve) if m.kind == "ceasefire" else []
+            parties = [actor_entity(x.entity, self._resolve) for x in actors_in]
+            # International organisations broker truces; they are parties only to their own.
+            mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
             med_ids = {e.id for e in mediators}
-            parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.id not in med_ids]
-            parties = [p for p in parties if p.type != "person" and p.id not in med_ids]
-            draft.actors = [p for p in parties if p.type not in STATE_TYPES] or parties[:1]
-            draft.targets = [p for p in parties if p.type in STATE_TYPES and p not in draft.actors]
+            parties = list({p.id: p for p in parties if p.type != "person" and p.id not in med_ids}.values())
+            draft.actors = [p for p in parties if not is_state(p)] or parties[:1]
+            draft.targets = [p for p in parties if is_state(p) and p not in draft.actors]
             if m.kind == "ceasefire":
                 event.mediators = [e.name for e in mediators]
                 event.conditions = conditions_in(s, self.lex)
@@ -181,7 +189,7 @@ class Extractor:
         elif m.kind == "troop_change":
             local = [x for x in actors_in if seg.lo <= x.start < seg.hi] or actors_in
             states = [actor_entity(x.entity, self._resolve) for x in local]
-            states = [e for e in states if e.type in STATE_TYPES or e.type == "umbrella group"]
+            states = [e for e in states if is_state(e)]
             draft.actors = states[:1]
             local_places = [x for x in places if seg.lo <= x.start < seg.hi and x.entity.type in PLACE_RANK]
             if local_places:
@@ -206,19 +214,18 @@ class Extractor:
             for x in s.entities:
                 if seg.lo <= x.start < seg.hi and is_actor(x, s) and x.entity not in actors:
                     e = actor_entity(x.entity, self._resolve)
-                    if e.type in STATE_TYPES or e.type in GROUP_TYPES or e.type in ("umbrella group", "person"):
+                    if is_state(e) or e.type in GROUP_TYPES or e.type == "person":
                         if not actors or e.id != actors[0].id:
                             targets = [e]
                             break
         actors = [a for a in actors if not any(a.id == t.id for t in targets)]
-        # Type: a state's use of force is a strike, a non-state group's an attack.
+        # Type: a state's use of force is a strike, a non-state group's an attack. Without an actor,
+        # reporters' own word is the best guide ("drone strike" vs "drone attack"), then the target.
         if actors:
-            kind = "strike" if actors[0].type in STATE_TYPES else "attack"
-        elif targets and targets[0].type in GROUP_TYPES | {"person"}:
+            kind = "strike" if is_state(actors[0]) else "attack"
+        elif m.mode == "airstrike" or m.strike_word:
             kind = "strike"
-        elif targets and targets[0].type in STATE_TYPES | {"umbrella group"}:
-            kind = "attack"
-        elif m.mode == "airstrike" or (m.strike_word and m.mode is None):
+        elif targets and (targets[0].type in GROUP_TYPES or targets[0].type == "person"):
             kind = "strike"
         else:
             kind = "attack"
@@ -236,11 +243,12 @@ class Extractor:
         draft.actors, draft.targets = actors, targets
         draft.location = roles.location
         event.country = "; ".join(roles.countries) or None
-        anchored = bool(event.date_source == "stated" or roles.location or event.killed is not None
-                        or event.injured is not None)
-        if _generic(s, seg, m.head, self.lex, anchored):
+        rank = PLACE_RANK.get(roles.location.type, 0) if roles.location else 0
+        tied = anchored(event.date, event.date_source, rank, event.killed is not None or event.injured is not None,
+                        s.lower[m.head] in self.lex.attack_nouns and s.lower[m.head].endswith("s"))
+        if _generic(s, seg, m.head, self.lex, tied):
             return None
-        draft.weak = not (anchored or actors or targets)
+        draft.weak = not (tied or actors or targets)
         return draft
 
     def _parliament(self, s: AnalysedSentence, doc: Document) -> Entity | None:
@@ -286,6 +294,8 @@ class Extractor:
                 if earlier:
                     _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
                     continue
+                if any(_family(e.event.type) == _family(d.event.type) for e in events):
+                    continue  # a back-reference to an event of another date: the report's own time
             best = None
             best_score = -1
             for e in events:
@@ -331,6 +341,12 @@ class Extractor:
             e.mediators = []
 
 
+def _past_context(sentence: str) -> bool:
+    """Markers of an event told as earlier context: "had", "previous", "last October", "since"."""
+    words = set(sentence.lower().replace(",", " ").split())
+    return bool(words & _PAST_CONTEXT)
+
+
 def _reference(published: str | None) -> dt.date | None:
     if not published:
         return None
@@ -368,9 +384,16 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
         own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi]
         if own:
             out[id(m)] = (_value(min(own, key=lambda t: abs(tok(t) - m.head))), "stated")
+    for m in sm.mentions:
+        # "since early February, when the groups halted attacks": the when-clause takes that time.
+        seg = segs[m.segment]
+        if id(m) not in out and s.lower[seg.lo] == "when" and m.segment > 0:
+            prev = [t for t in stated if segs[m.segment - 1].lo <= tok(t) < seg.lo]
+            if prev:
+                out[id(m)] = (_value(prev[-1]), "stated")
     for t in stated:
         k = next((i for i, g in enumerate(segs) if g.lo <= tok(t) < g.hi), None)
-        if k is None or k in busy:
+        if k is None or k in busy or s.lower[segs[k].lo] in _OTHER_TIME_CLAUSE:
             continue
         nearest = min(sm.mentions, key=lambda m: abs(tok(t) - m.head))
         if id(nearest) not in out:
@@ -394,6 +417,8 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
     return out
 
 
+# Clauses whose time belongs to their own (unreported) event: "since fighting began in 2015".
+_OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who".split())
 _DEFINITE = frozenset("the this that these those such its their".split())
 
 
@@ -416,10 +441,15 @@ def _family(kind: str) -> str:
 
 
 def _dates_ok(ea: Event, eb: Event) -> bool:
-    """Dates that can be one event's: equal or one a prefix of the other; a reporting date is weak."""
+    """Dates that can be one event's: equal or one a prefix of the other; a reporting date is weak.
+    A truce is announced over days ("on Saturday ... a statement", "said on Sunday"): three days' slack."""
     if not ea.date or not eb.date or "reporting" in (ea.date_source, eb.date_source):
         return True
-    return ea.date.startswith(eb.date) or eb.date.startswith(ea.date)
+    if ea.date.startswith(eb.date) or eb.date.startswith(ea.date):
+        return True
+    if ea.type in ("ceasefire", "ceasefire_end") and len(ea.date) == len(eb.date) == 10:
+        return abs((dt.date.fromisoformat(ea.date) - dt.date.fromisoformat(eb.date)).days) <= 3
+    return False
 
 
 def _compatibility(a: _Draft, b: _Draft) -> int:
@@ -432,7 +462,7 @@ def _compatibility(a: _Draft, b: _Draft) -> int:
         score += 1
     for xa, xb in ((a.actors, b.actors), (a.targets, b.targets)):
         if xa and xb:
-            if not {e.id for e in xa} & {e.id for e in xb}:
+            if not any(related(x, y) for x in xa for y in xb):
                 return -1
             score += 2
     if a.location and b.location:

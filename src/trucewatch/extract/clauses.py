@@ -15,6 +15,15 @@ BOUNDARY_WORDS = frozenset(
     """while whereas although though but because after before when until which who whom whose where
     prompting prompted triggered sparking sparked following amid since despite""".split()
 )
+# Words after which "that" opens a complement, not a relative clause.
+THAT_GOVERNORS = frozenset(
+    "said says say told tell tells reported reports announced announce confirmed confirm stated added noted "
+    "warned warn cautioned claimed claims believe believed believes know knew known think thought hope hoped "
+    "agreed agree demanded demand insisted stipulates stipulated condition provided ensure ensured means meant "
+    "clear sure suggested suggests showed shows signalled signaled indicated indicates feared fear fears "
+    "argued acknowledged admitted denied ruled expected stressed explained given except now so such , "
+    "saying adding warning claiming insisting stressing noting".split()
+)
 # Nouns that open a clause about a different event: "in retaliation for", "in response to", "to avenge".
 CAUSE_WORDS = frozenset("retaliation response revenge retaliate avenge reprisal".split())
 BOUNDARY_PUNCT = frozenset({";", "—", "–", "--", ":", "(", ")"})
@@ -41,6 +50,9 @@ def segments(lower: list[str]) -> list[Segment]:
             cuts.append(i)
         elif t in CAUSE_WORDS and lower[i - 1] in ("in", "to", "a", "as"):
             cuts.append(i - 1)
+        elif t == "that" and lower[i - 1] not in THAT_GOVERNORS:
+            # A relative clause ("a group that formed in 2014"); "said that", "condition that" stay whole.
+            cuts.append(i)
     cuts.append(len(lower))
     cuts = sorted(set(cuts))
     out = []

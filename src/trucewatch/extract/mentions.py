@@ -82,6 +82,8 @@ def _hypothetical(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bo
         return True
     if "to" in window[-2:] and any(t in lex.hypothetical for t in lower[max(seg.lo, head - 8):head]):
         return True
+    if any(t in lex.threat_verbs for t in window):
+        return True  # "threatened a military strike", "vowed revenge attacks"
     if head > 0 and lower[head - 1] in ("any", "every", "future", "possible", "potential", "such", "further"):
         return True
     return False
@@ -103,6 +105,18 @@ def _generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchore
     return not anchored
 
 
+def anchored(date: str | None, date_source: str | None, place_rank: int, casualties: bool,
+             plural_attack: bool) -> bool:
+    """Whether a use of force is tied to an occurrence: a date, a named place or a toll. A plural
+    "attacks" needs a day or month, a place below province level, or a toll ("attacks in 2020" is a trend)."""
+    if casualties:
+        return True
+    dated = bool(date) and date_source in ("stated", "sentence")
+    if plural_attack:
+        return (dated and len(date or "") >= 7) or place_rank >= 2
+    return dated or place_rank >= 1
+
+
 def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
     lower = s.lower
     n = len(lower)
@@ -113,6 +127,9 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             mode_at[k] = (a, b, m)
     triggers: list[int] = []
     for i, t in enumerate(lower):
+        if t in ("action", "actions") and i > 0 and lower[i - 1] == "military":
+            triggers.append(i)  # "American military action against Iranian nuclear facilities"
+            continue
         if t in lex.attack_nouns or t in lex.strike_nouns or t in lex.force_verbs or i in mode_at:
             if t in lex.attack_nouns or t in lex.strike_nouns:
                 if i > 0 and lower[i - 1] in lex.not_force_before:
@@ -133,7 +150,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
     out: list[Mention] = []
     for g in groups:
         words = [lower[i] for i in g]
-        nouns = [i for i in g if lower[i] in lex.attack_nouns or lower[i] in lex.strike_nouns]
+        nouns = [i for i in g if lower[i] in lex.attack_nouns or lower[i] in lex.strike_nouns
+                 or lower[i] in ("action", "actions")]
         verbs = [i for i in g if lower[i] in lex.force_verbs and lower[i] not in lex.weapon_only_verbs]
         weak_verbs = [i for i in g if lower[i] in lex.weapon_only_verbs]
         weapons = [i for i in g if i in mode_at]
@@ -155,7 +173,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
                 if seg.lo <= a < seg.hi and abs(a - head) <= 8:
                     mode = m
                     break
-        strike_word = any(lower[i] in lex.strike_nouns for i in g) or mode == "airstrike"
+        strike_word = any(lower[i] in lex.strike_nouns or lower[i] in ("action", "actions") for i in g) \
+            or mode == "airstrike"
         passive = bool(verbs or weak_verbs) and not nouns and any(
             t in _BE for t in lower[max(seg.lo, head - 3):head])
         if lower[head] in ("hit", "struck") and not nouns and not weapons and not passive:
@@ -194,14 +213,20 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
                 if t in ("end", "ended", "ending") and not any(w in ("hostilities", "fighting") for w in nxt):
                     continue
                 out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
-        elif t in ("not", "n't") and i > 0:
+        if t in ("stop", "stopped", "halt", "halted", "end", "cease", "ceased") and i > 0 and not any(
+                w in force_words for w in lower[i + 1:i + 6]):
+            prev = lower[max(0, i - 8):i]
+            # "Fighting ... was set to stop", "attacks would stop while the militias waited"
+            if any(w in ("fighting", "attacks", "hostilities", "shelling", "firing") for w in prev):
+                out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
+        if t in ("not", "n't") and i > 0:
             # "agreed not to attack", "would not target the US"
             nxt = lower[i + 1:i + 4]
             prev = lower[max(0, i - 3):i]
             if any(w in ("attack", "target", "strike", "attacking", "targeting") for w in nxt) and any(
                     w in ("agreed", "agree", "agrees", "pledged", "promised", "would", "will") for w in prev):
                 out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
-        elif t == "refrained" or t == "refrain":
+        if t == "refrained" or t == "refrain":
             out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
     return out
 

@@ -20,6 +20,20 @@ from trucewatch.models import Entity
 from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
 
 STATE_TYPES = frozenset({"state", "state force", "country"})
+
+
+def is_state(e: Entity) -> bool:
+    """States and their forces, including a coalition of state militaries ("US-led coalition")."""
+    return e.type in STATE_TYPES or (e.type == "umbrella group" and "-led coalition" in e.name.lower())
+
+
+def related(a: Entity, b: Entity) -> bool:
+    """Same entity, or one is part of, led by, or a member of the other (US-led coalition and US)."""
+    if a.id == b.id:
+        return True
+    return any(r.get("target") == b.id for r in a.relations if r.get("type") in (
+        "part_of", "backed_by", "member_of")) or any(r.get("target") == a.id for r in b.relations if r.get(
+            "type") in ("part_of", "backed_by", "member_of"))
 GROUP_TYPES = frozenset({"armed group", "umbrella group", "political party"})
 PLACE_RANK = {"military base": 4, "facility": 4, "district": 3, "city": 2, "region": 1, "province": 1}
 _LOCATIVE = frozenset("in near at outside inside on into across around from toward towards within of".split())
@@ -106,7 +120,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             if any(w in _BLAME for w in pre) and m.start < lo or ("on" in pre and any(w in _BLAME for w in pre)):
                 actor = [m]
                 break
-            if any(w in _CLAIM for w in post) or (post[:2] == ["was", "blamed"]) or "blamed" in post[:3]:
+            if any(w in _CLAIM for w in post) or post[:2] in (["was", "blamed"], ["were", "blamed"]):
                 actor = [m]
                 break
     # 2. A modifier right before the trigger: "US airstrikes", "Washington's strikes", "American killing".
@@ -122,6 +136,9 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     # 3. Subject of an active verb trigger / object of a passive one.
     left = [m for m in actors if m.end <= lo and not _after_word(s, m, _OBJECT_PREPS | _LOCATIVE, gap=1)
             and _not_speaker(lower, m.end, lo)]
+    if not left and lower[seg.lo] in ("which", "who") and seg.lo >= 2:
+        # "Washington, which is slowly reducing its troops": the antecedent is the subject.
+        left = [m for m in entities if m.end in (seg.lo, seg.lo - 1) and is_actor(m, s)][-1:]
     right = [m for m in actors if m.start >= hi]
     if passive:
         if left and not target:

@@ -34,15 +34,15 @@ _WEEKDAY = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|sday|nesday|r
 # Each pattern names its parts (y, m or mon, d); see _to_iso. Order does not matter: matches are
 # sorted by position.
 _DATE_PATTERNS = (
-    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y>\d{{4}})\b", re.I),
-    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.I),
+    re.compile(rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
+    re.compile(rf"\b{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b", re.IGNORECASE),
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
     # 01-04-2022 and 01.04.2022 are day first (as on South24 or German sites); with slashes the
     # order is guessed only when one side is over 12, since 05/10/2018 could be either.
     re.compile(r"\b(?P<a>\d{1,2})(?P<sep>[-./])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\b"),
 )
 # "Dec 21" / "21 December" with no year: only for press datelines.
-_MONTH_DAY = re.compile(rf"^(?:(?P<d2>\d{{1,2}})\s+)?{_MONTH}(?(d2)|\s+(?P<d>\d{{1,2}}))\b", re.I)
+_MONTH_DAY = re.compile(rf"^(?:(?P<d2>\d{{1,2}})\s+)?{_MONTH}(?(d2)|\s+(?P<d>\d{{1,2}}))\b", re.IGNORECASE)
 
 # BAGHDAD, / GAZA CITY, Oct 10 – / ERBIL, Kurdistan Region — / BAKU/YEREVAN (Reuters) -
 _DATELINE_PLACE = re.compile(
@@ -53,15 +53,15 @@ _TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*\(?(?:[A-Z]{2,4
 _STAMP_WORDS = (r"(?:first\s+|last\s+)?(?:published|posted|updated|modified|date|dated|time|on|at|am|pm"
                 r"|a\.m\.|p\.m\.|gmt|utc)")
 # What may surround the dates of a stamp line: times, weekdays, cue words, separators.
-_STAMP_FILLER = re.compile(rf"(?:{_TIME}|\b{_WEEKDAY}|\b{_STAMP_WORDS}\b|[\s|,:;/•·()\[\]—–-]+)", re.I)
-_UPDATED_BEFORE = re.compile(r"(?:updated|modified)\W*(?:on|at)?\W*$", re.I)
+_STAMP_FILLER = re.compile(rf"(?:{_TIME}|\b{_WEEKDAY}|\b{_STAMP_WORDS}\b|[\s|,:;/•·()\[\]—–-]+)", re.IGNORECASE)
+_UPDATED_BEFORE = re.compile(r"(?:updated|modified)\W*(?:on|at)?\W*$", re.IGNORECASE)
 _PUBLICATION_CUE = re.compile(
     r"^\W*(?:this (?:article|story|report) was )?(?:first )?(?:published|posted|dated)\b(?:\s+(?:on|at))?\s*:?\s*",
-    re.I)
+    re.IGNORECASE)
 
 _URL_PATTERNS = (
     re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$|[-_.])"),
-    re.compile(rf"/(?P<y>(?:19|20)\d\d)/{_MONTH}/(?P<d>\d{{1,2}})(?:/|$)", re.I),
+    re.compile(rf"/(?P<y>(?:19|20)\d\d)/{_MONTH}/(?P<d>\d{{1,2}})(?:/|$)", re.IGNORECASE),
     re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
     # /20210312-..., /28062021-amp: eight digits read as yyyymmdd or ddmmyyyy, whichever is a date.
     re.compile(r"[/_-](?P<digits>\d{8})(?=[-_./]|$)"),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import trafilatura
+from trafilatura.settings import Document as ExtractedPage
 from trafilatura.settings import set_date_params
 
 from trucewatch.errors import InputError
@@ -39,16 +40,16 @@ _DATE_PARAMS = set_date_params(extensive=False)
 _MAX_CONTROL_SHARE = 0.05
 _MIN_SENTENCE_WORDS = 8  # the shortest line that reads as a sentence of a report, not a menu
 _SNIFF = 8192  # bytes looked at to tell text from binary and to find an HTML charset
-_HTML_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_HTML_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _MARKUP_DATES = (
     re.compile(r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|datePublished"""
-               r"""|pubdate|publishdate|date|dc\.date)["'][^>]*content=["']([^"']+)["']""", re.I),
+               r"""|pubdate|publishdate|date|dc\.date)["'][^>]*content=["']([^"']+)["']""", re.IGNORECASE),
     re.compile(r"""<meta[^>]+content=["']([^"']+)["'][^>]*(?:property|name|itemprop)=["']"""
-               r"""(?:article:published_time|datePublished|pubdate|publishdate)["']""", re.I),
+               r"""(?:article:published_time|datePublished|pubdate|publishdate)["']""", re.IGNORECASE),
     re.compile(r'"datePublished"\s*:\s*"([^"]+)"'),
-    re.compile(r"""<time[^>]+datetime=["']([^"']+)["']""", re.I),
+    re.compile(r"""<time[^>]+datetime=["']([^"']+)["']""", re.IGNORECASE),
 )
-_XML_DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_XML_DECLARATIONS = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.IGNORECASE)
 _BLOCK_TAGS = frozenset({"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
                          "blockquote", "tr", "table", "section", "article", "figure", "figcaption"})
 
@@ -103,12 +104,13 @@ def _decode(data: bytes, source: str, fallback: str | None = None,
             line: int | None = None) -> tuple[str, list[str]]:
     """Text and warnings. UTF-8 first; then ``fallback`` (a declared charset); else UTF-8 with
     replacement characters and a warning, so that one bad byte does not cost the whole report."""
+    warnings: list[str] = []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, warnings = data.decode("utf-16", errors="replace"), []
+        text = data.decode("utf-16", errors="replace")
     else:
         _check_text(data, source, line)
         try:
-            text, warnings = data.decode("utf-8-sig"), []
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text, warnings = _decode_fallback(data, fallback)
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
@@ -164,8 +166,10 @@ def _with_title(body: str, title: str | None) -> str:
 
 
 def _has_sentence(text: str) -> bool:
-    """True when some line has the words of a sentence; a menu or a list of links has none."""
-    return any(len(line.split()) >= _MIN_SENTENCE_WORDS for line in text.split("\n"))
+    """True when some line reads as a sentence; a menu or a list of links has none. Chinese and
+    Japanese put no spaces between words, so there a line ending in a full stop counts."""
+    return any(len(line.split()) >= _MIN_SENTENCE_WORDS or line.rstrip().endswith(("。", "！", "？"))
+               for line in text.split("\n"))
 
 
 def _read_html(data: bytes, source: str) -> Iterator[_Read | Rejection]:
@@ -176,10 +180,10 @@ def _read_html(data: bytes, source: str) -> Iterator[_Read | Rejection]:
                                            date_extraction_params=_DATE_PARAMS)
     # trafilatura and lxml raise many kinds of errors on malformed pages; any of them means this one
     # page cannot be used, which must not stop the batch.
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         raise InputError(source, f"HTML page could not be parsed: {e}") from e
-    body = (page.text or "").strip() if page else ""
-    if not page or not _has_sentence(body):
+    body = (page.text or "").strip() if isinstance(page, ExtractedPage) else ""
+    if not isinstance(page, ExtractedPage) or not _has_sentence(body):
         raise InputError(source, "no article text found in HTML page")
     title = (page.title or "").strip() or None
     text = _with_title(body, title)
@@ -221,7 +225,7 @@ def _read_json(data: bytes, source: str) -> Iterator[_Read | Rejection]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as e:
-        raise InputError(source, f"invalid JSON: {e.msg} at line {e.lineno} column {e.colno}") from e
+        raise InputError(source, f"invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from e
     if isinstance(value, dict):
         yield _record(value, source, source, warnings)
         return
@@ -247,7 +251,7 @@ def _read_jsonl(data: bytes, source: str) -> Iterator[_Read | Rejection]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as e:
-                raise InputError(source, f"invalid JSON: {e.msg} at column {e.colno}", n) from e
+                raise InputError(source, f"invalid JSON: {e.msg} (column {e.colno})", n) from e
             yield _record(value, source, f"{source}#L{n}", warnings, line=n)
         except InputError as e:
             yield _rejection(e)
@@ -294,7 +298,7 @@ def _local(tag: str) -> str:
 
 def _child_text(item: ET.Element, *names: str) -> str | None:
     """The text of the first child named one of ``names`` (any namespace), in ``names`` order."""
-    children = {}
+    children: dict[str, str] = {}
     for child in item:
         children.setdefault(_local(child.tag), (child.text or "").strip())
     return next((children[name] for name in names if children.get(name)), None)
@@ -391,6 +395,8 @@ def _read_file(path: Path, defaults: _Defaults, max_bytes: int) -> Iterator[Docu
             yield found if isinstance(found, Rejection) else _complete(found, defaults)
     except InputError as e:
         yield _rejection(e)
+    except OSError as e:  # e.g. no permission to look at the path at all
+        yield Rejection(STAGE, f"cannot read file: {e.strerror or e}", source)
 
 
 def _files(path: Path) -> list[Path]:
@@ -404,7 +410,12 @@ def _files(path: Path) -> list[Path]:
 def _read_all(paths: Iterable[str | Path], defaults: _Defaults,
               max_bytes: int) -> Iterator[Document | Rejection]:
     for given in paths:
-        for path in _files(Path(given)):
+        try:
+            files = _files(Path(given))
+        except OSError as e:
+            yield Rejection(STAGE, f"cannot list folder: {e.strerror or e}", str(given))
+            continue
+        for path in files:
             yield from _read_file(path, defaults, max_bytes)
 
 

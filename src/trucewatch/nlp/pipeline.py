@@ -97,6 +97,17 @@ class AnalysedSentence:
         return len(self.tokens)
 
 
+_TERMINAL = (".", "!", "?", '"', "”", "’", "'", ".)", ".]")
+_MODIFIER_HEADS = frozenset(
+    "backed led aligned sponsored linked affiliated allied supported funded based made controlled run "
+    "trained armed inspired".split())
+
+
+def _is_modifier(s: AnalysedSentence, m: EntityMention) -> bool:
+    """"Iran" in "Iran-backed militias" or "IRGC" in "IRGC-linked sites" names a sponsor, not a party."""
+    return m.end + 1 < len(s.lower) and s.lower[m.end] == "-" and s.lower[m.end + 1] in _MODIFIER_HEADS
+
+
 class Analyser:
     """Builds the spaCy pipeline once and turns documents into analysed sentences."""
 
@@ -123,7 +134,8 @@ class Analyser:
         return nlp
 
     def paragraphs(self, document: Document) -> Iterator[tuple[int, str]]:
-        """(offset, text) of each non-empty line that is not furniture, skipping the headline."""
+        """(offset, text) of each non-empty line that is not furniture, skipping the headline and
+        any line that is not prose: standfirsts, subheads and captions end without a full stop."""
         first = True
         for start, end in document.kept_spans():
             chunk = document.text[start:end]
@@ -138,6 +150,8 @@ class Analyser:
                     first = False
                     if document.title and stripped == document.title.strip():
                         continue
+                if not stripped.endswith(_TERMINAL):
+                    continue
                 lead = len(line) - len(line.lstrip())
                 yield line_start + lead, stripped
 
@@ -172,6 +186,7 @@ class Analyser:
                             ent.start - base, ent.end - base, offset + ent.start_char,
                             offset + ent.end_char, ent.text, entity))
                 self._add_context_names(a)
+                a.entities = [m for m in a.entities if not _is_modifier(a, m)]
                 out.append(a)
         return out
 

@@ -15,6 +15,7 @@ keeps "Kataib Hezbollah" apart from "Hezbollah", and fuzzy matches must agree to
 
 from __future__ import annotations
 
+import os.path
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -48,10 +49,6 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 _ARTICLE_PREFIX = re.compile(r"\b(?:al|el|ad|an|ar|as|ash|at|az)[-‐‑–](?=[^\W\d_])", re.IGNORECASE)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _DROPPED_TOKENS = frozenset({"al", "el", "the"})
-# Titles in front of a person's name say nothing about who it is.
-_TITLES = frozenset(
-    {"general", "gen", "lt", "maj", "col", "brig", "sheikh", "sheik", "shaikh", "ayatollah", "president", "mr", "dr"}
-)
 _SPLIT_TOKENS = {
     "airbase": ("air", "base"),
     "airfield": ("air", "field"),
@@ -95,16 +92,9 @@ def fold_ascii(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def translit_key(name: str) -> str:
-    """A key on which the romanisations of one Arabic or Persian name meet.
-
-    Folds case and accents; drops the article (al-, el-, as-, at- ...; "the"), titles in front
-    of a person's name and possessive 's; folds hyphens, apostrophes and ayn/hamza marks; folds
-    q/k, kh/k, dh/d, th/t, gh/g, ph/f, ou/oo/u, ee/e/i, o/u, inner y/i, final -ah/-eh, doubled
-    letters; and the word families Kata'ib/Kataeb/Kataib and Hezbollah/Hizbullah/Hizballah. The
-    key keeps every word (Kataib Hezbollah -> "kataib hizbula", Hezbollah -> "hizbula"), so
-    it never makes a name equal to a part of another name.
-    """
+def plain_words(name: str) -> list[str]:
+    """The words of a name with case, accents, article, possessive and punctuation gone, but the
+    spelling otherwise kept: "al-Qa'im" -> ["qaim"], "U.S. forces" -> ["us", "forces"]."""
     text = name
     if not text.isalnum():  # the regular expressions below only matter with punctuation about
         text = _APOSTROPHES.sub("", _ARTICLE_PREFIX.sub("", _POSSESSIVE.sub("", text)))
@@ -112,18 +102,62 @@ def translit_key(name: str) -> str:
     for token in _NON_ALNUM.split(fold_ascii(text)):
         if token and token not in _DROPPED_TOKENS:
             tokens.extend(_SPLIT_TOKENS.get(token, (token,)))
-    while len(tokens) > 1 and tokens[0] in _TITLES:
-        tokens.pop(0)
-    merged: list[str] = []  # "u s" (from U.S.) -> "us": initials spelt with dots are one word
+    words: list[str] = []  # "u s" (from U.S.) -> "us": initials spelt with dots are one word
     in_initials = False
     for token in tokens:
         initial = len(token) == 1 and token.isalpha()
         if initial and in_initials:
-            merged[-1] += token
+            words[-1] += token
         else:
-            merged.append(token)
+            words.append(token)
         in_initials = initial
-    return " ".join(_fold_token(t) for t in merged)
+    return words
+
+
+def translit_key(name: str) -> str:
+    """A key on which the romanisations of one Arabic or Persian name meet.
+
+    Folds case and accents; drops the article (al-, el-, as-, at- ...; "the") and possessive 's;
+    folds hyphens, apostrophes and ayn/hamza marks; folds q/k, kh/k, dh/d, th/t, gh/g, ph/f,
+    ou/oo/u, ee/e/i, o/u, inner y/i, final -ah/-eh, doubled letters; and the word families
+    Kata'ib/Kataeb/Kataib and Hezbollah/Hizbullah/Hizballah. The key keeps every word (Kataib
+    Hezbollah -> "kataib hizbula", Hezbollah -> "hizbula"), so it never makes a name equal to a
+    part of another name.
+    """
+    return " ".join(_fold_token(t) for t in plain_words(name))
+
+
+def same_spelling_family(query: str, candidate: str) -> bool:
+    """Whether a name may be taken for another name whose key it shares. The key folds q/k/c
+    and vowels and drops the article, so on one short word it meets ordinary words and first
+    names ('Read' and Riyadh both give 'riad', 'Kane' and Qaani 'kani', 'Omar' and al-Omar
+    'umar'): a one-word name shorter than six letters must be spelt the same up to case,
+    accents, punctuation and the h of a final -ah (Hama, Ḩamāh); a longer one must begin with the same
+    letter (Cazale is not Khazali). Names of several words are trusted to their key."""
+    words, other = plain_words(query), plain_words(candidate)
+    if len(words) != 1 or len(other) != 1:
+        return True
+    if len(words[0]) < _SHORT_WORD:
+        return _compact(query) == _compact(candidate)
+    return words[0][:1] == other[0][:1]
+
+
+_SHORT_WORD = 6
+
+
+def plain_key(name: str) -> str:
+    """:func:`plain_words` joined, each -ah as -a: how world names are matched."""
+    return " ".join(_without_final_h(w) for w in plain_words(name))
+
+
+def _without_final_h(word: str) -> str:
+    """Hama and Hamah are one spelling (the Arabic feminine ending -ah is written with or without h)."""
+    return word[:-1] if len(word) > 2 and word.endswith("ah") else word
+
+
+def _compact(name: str) -> str:
+    """A name's letters only, article included, -ah as -a: 'al-Qa'im' -> 'alqaim'."""
+    return _without_final_h(_NON_ALNUM.sub("", fold_ascii(_APOSTROPHES.sub("", name))))
 
 
 def is_case_sensitive(surface: str) -> bool:
@@ -158,8 +192,8 @@ def _fuzzy_compatible(query: str, candidate: str) -> bool:
             continue
         if q.isdigit() or c.isdigit() or q[0] != c[0] or min(len(q), len(c)) < _FUZZY_MIN_TOKEN:
             return False
-        if q.startswith(c) or c.startswith(q):  # Israel/Israeli, America/American: other words, not typos
-            return False
+        if len(os.path.commonprefix([q, c])) >= min(len(q), len(c)) - 2:
+            return False  # a different ending makes another word, not a typo: Israel/Israeli, Americas/Americans
         distance = Levenshtein.distance(q, c, score_cutoff=1)
         if distance > 1:
             return False
@@ -215,10 +249,12 @@ def _slug(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Form:
-    """One indexed spelling: which entity it names and whether it is the canonical name."""
+    """One indexed spelling: which entity it names, whether it is the canonical name, and the
+    spelling itself (to tell a short name's variant from an unrelated word of the same key)."""
 
     entity_id: str
     is_name: bool
+    surface: str
 
 
 @dataclass
@@ -236,7 +272,7 @@ class Gazetteer:
         self._exact, self._folded, self._keys = {}, {}, {}
         for entity in self.entities.values():
             for surface, case_sensitive in _spellings(entity):
-                form = _Form(entity.id, surface == entity.name)
+                form = _Form(entity.id, surface == entity.name, surface)
                 if case_sensitive:
                     _add(self._exact, surface, form)
                 else:
@@ -299,26 +335,32 @@ class Gazetteer:
     @cached_property
     def world(self) -> World:
         """Countries at once, cities on first use: most runs never need the 34,000 cities."""
-        return World(translit_key, self.country_notes, self.world_stop)
+        return World(plain_key, self.country_notes, self.world_stop)
 
     # -- internals --
 
     def _lookup_name(self, surface: str, kind: Kind | None, country: str | None) -> Entity | None:
         """The gazetteer steps: exact, case-folded, key, key without a generic head word, fuzzy."""
-        key = translit_key(surface)
         for forms in (self._exact.get(surface), self._folded.get(surface.casefold())):
             found = self._pick(forms, kind, country)
             if found is not None:
                 return found
-        found = self._pick(self._keys.get(key), kind, country, exact=False)
+        words = plain_words(surface)
+        if not words:
+            return None
+        key = " ".join(_fold_token(w) for w in words)
+        found = self._pick(self._key_forms(key, surface), kind, country, exact=False)
         if found is not None:
             return found
-        head_less = self._without_generic_head(key)
-        if head_less:
-            found = self._pick(self._keys.get(head_less), kind, country, exact=False)
+        if len(words) > 1 and _fold_token(words[-1]) in _GENERIC_HEAD_KEYS:
+            head_less = " ".join(words[:-1])
+            found = self._pick(self._key_forms(translit_key(head_less), head_less), kind, country, exact=False)
             if found is not None:
                 return found
         return self._fuzzy(key, kind, country)
+
+    def _key_forms(self, key: str, surface: str) -> list[_Form]:
+        return [f for f in self._keys.get(key, []) if same_spelling_family(surface, f.surface)]
 
     def _lookup_unwrapped(
         self, surface: str, kind: Kind | None, country: str | None, depth: int = 2
@@ -377,15 +419,8 @@ class Gazetteer:
     def _names_an_actor(self, surface: str, key: str) -> bool:
         """True for the name of a group or person; not for a capital that stands for its state
         (Cairo, Ankara), which is still a city when a place is asked for."""
-        forms = self._exact.get(surface, []) + self._folded.get(surface.casefold(), []) + self._keys.get(key, [])
+        forms = self._exact.get(surface, []) + self._folded.get(surface.casefold(), []) + self._key_forms(key, surface)
         return any(self.entities[f.entity_id].type not in ("state", *PLACE_TYPES) for f in forms)
-
-    @staticmethod
-    def _without_generic_head(key: str) -> str | None:
-        tokens = key.split()
-        if len(tokens) > 1 and tokens[-1] in _GENERIC_HEAD_KEYS:
-            return " ".join(tokens[:-1])
-        return None
 
     @cached_property
     def _fuzzy_choices(self) -> list[str]:
@@ -471,7 +506,7 @@ def _build(extra: tuple[Path, ...]) -> Gazetteer:
             country_notes.setdefault(str(code).upper(), {}).update(note)
         stop.update(data.get("world_stop") or [])
     _check_relations(entities)
-    return Gazetteer(entities, country_notes, frozenset(s.casefold() for s in stop))
+    return Gazetteer(entities, country_notes, frozenset(plain_key(s) for s in stop))
 
 
 def _parse(source: str, text: str) -> dict[str, Any]:

