@@ -46,6 +46,7 @@ def reasons(text: str) -> dict[str, str]:
     ("By Example News", "byline"),
     ("By Jane Roe and John Doe", "byline"),
     ("Author: Sam Example", "byline"),
+    ("Posted on March 3, 2021 by Staff Writer in World News", "byline"),
     ("Reuters, WASHINGTON and BAGHDAD", "byline"),
     ("(Reporting by Jane Roe; Editing by John Doe)", "credit"),
     ("Additional reporting by Sam Example", "credit"),
@@ -96,6 +97,11 @@ def test_furniture_lines_are_found(line: str, reason: str) -> None:
     "Kataib Hezbollah is the most powerful of the factions, analysts say.",
     "The agreement was signed in Geneva on 23 October 2020 by both delegations.",
     "Source: a statement from the Iraqi military, which gave no further details of the damage",
+    "Published by the ministry on Sunday, the figures showed a sharp rise in attacks.",
+    "Iraqi officials contributed to the report, which found that militias carried out 40 attacks.",
+    "Authors of the report said the truce had largely held since October.",
+    "Like us, the Kurds want the foreign troops to stay, the minister said.",
+    "Read the full statement, the spokesman urged reporters at the briefing.",
     "Ceasefire talks",
     "Death to America",
 ])
@@ -165,3 +171,8 @@ def test_furniture_lowercase_continuation_is_kept() -> None:
 
 def test_furniture_empty_text() -> None:
     assert find_furniture("") == []
+
+
+def test_furniture_short_report_with_repeated_byline() -> None:
+    text = f"Sam Example\n{NEWS}\nSam Example"
+    assert [r.reason for r in find_furniture(text)] == ["byline", "byline"]

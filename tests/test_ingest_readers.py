@@ -128,6 +128,7 @@ def test_readers_json_numeric_id(tmp_path: Path) -> None:
     ("page_old_meta.html", "1987-03-04", "metadata"),  # htmldate refuses pre-1995 dates; ours reads it
     ("page_url.html", "2021-12-29", "url"),  # canonical URL /2021/dec/29/
     ("page_dateline.html", "2023-10-19", "dateline"),  # "Published 19 October, 2023" above the text
+    ("page_posted.html", "2021-03-03", "text"),  # "Posted on March 3, 2021 by Staff Writer ..."
     ("page_nodate.html", None, None),  # only a "© 2019" footer: no date, not 2019-01-01
 ])
 def test_readers_html_publication_date(page: str, published: str | None, source: str | None) -> None:

@@ -278,6 +278,46 @@ def test_resolve_names_small_town_abroad_is_not_taken(gazetteer: Gazetteer) -> N
     assert gazetteer.lookup("Gillette", kind="place") is None  # a razor before a town of Wyoming
 
 
+@pytest.mark.parametrize(
+    ("surface", "kind"),
+    [("Read", None), ("Kane", None), ("Omar", None), ("Hadi", None), ("Cazale", None), ("Shimane", None),
+     ("Gutierrez", None), ("Warexin", None), ("Americas", None), ("Male", "place"), ("Current", "place"),
+     ("More", "place"), ("The Bank", "place"), ("Series", "place"), ("The UN", "place")],
+)
+def test_resolve_names_ordinary_words_are_not_names(gazetteer: Gazetteer, surface: str, kind: Kind) -> None:
+    # each shares a key with a known name (Read/Riyadh, Kane/Qaani, Omar/al-Omar, Current/Corinth)
+    # or lies one letter from one (Shimane/Slemani, Gutierrez/Guterres): none of them is that name
+    assert _resolve(gazetteer, surface, kind) is None
+
+
+def test_resolve_names_shared_key_is_settled_by_spelling(gazetteer: Gazetteer) -> None:
+    # 'Assad' the president and 'Asad' the air base share the key "asad": the spelling decides
+    assert gazetteer.lookup("al-Assad").name == "Bashar al-Assad"  # type: ignore[union-attr]
+    assert gazetteer.lookup("Al Assad").name == "Bashar al-Assad"  # type: ignore[union-attr]
+    assert gazetteer.lookup("al-Asad").name == "Ain al-Asad Air Base"  # type: ignore[union-attr]
+    assert gazetteer.lookup("Al Asad", kind="actor") is None
+    assert gazetteer.lookup("Al Assad", kind="place") is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "expected"),
+    [("Syria's Hasaka", "place", "Hasaka"), ("Baghdad's Mashtal", "place", "Mashtal"),
+     ("Houthis in Yemen", "actor", "Houthis"), ("Kataib Hezbollah in Iraq", None, "Kataib Hezbollah"),
+     ("Iran-backed Kataib Hezbollah", "actor", "Kataib Hezbollah"), ("Iraq's Hezbollah Brigades", None, "Kataib Hezbollah"),
+     ("Lebanon's Hezbollah", "actor", "Hezbollah"), ("Iraqi Prime Minister Mustafa al Kadhimi", None, "Mustafa al-Kadhimi"),
+     ("Iranian General Qassem Soleimani", "actor", "Qassem Soleimani"), ("Russia's President Vladimir Putin", None,
+                                                                         "Vladimir Putin"),
+     ("President Assad in Syria", None, "Bashar al-Assad"), ("Al Asad Airbase in Iraq", "place", "Ain al-Asad Air Base"),
+     ("Iran's Ahvaz", "place", "Ahvaz"), ("Iran-backed Lebanese", None, None), ("Prime Minister Hamas", None, None),
+     ("Chad's Paris", "place", None)],
+)
+def test_resolve_names_known_name_inside_a_phrase(
+    gazetteer: Gazetteer, phrase: str, kind: Kind, expected: str | None
+) -> None:
+    found = _resolve(gazetteer, phrase, kind)
+    assert (found.name if found else None) == expected
+
+
 # --- world data --------------------------------------------------------------------------------
 
 
@@ -367,6 +407,18 @@ def test_resolve_names_records_are_sound(gazetteer: Gazetteer) -> None:
             assert relation["target"] in gazetteer.entities
 
 
+def test_resolve_names_every_spelling_finds_its_own_entity(gazetteer: Gazetteer) -> None:
+    """No alias is shadowed by another entity's: asked with its kind (and, for a place, its
+    country), every name and alias of the file resolves to the record that lists it."""
+    wrong = []
+    for surface, entity, _ in gazetteer.surface_forms():
+        kind = "place" if entity.is_place else "actor"
+        found = gazetteer.lookup(surface, kind=kind, country=entity.country if entity.is_place else None)
+        if found is None or found.id != entity.id:
+            wrong.append((surface, entity.id, found.id if found else None))
+    assert wrong == []
+
+
 def test_resolve_names_surface_forms_feed_a_ruler(gazetteer: Gazetteer) -> None:
     forms = {(surface, entity.id): case_sensitive for surface, entity, case_sensitive in gazetteer.surface_forms()}
     assert forms[("KH", "kataib-hezbollah")] is True
@@ -404,12 +456,24 @@ def test_resolve_names_user_file_adds_and_updates(tmp_path: Path) -> None:
     assert Gazetteer.load().lookup("Ashab al-Ghadab") is None  # the cached default is untouched
 
 
+def test_resolve_names_user_record_wins_a_shared_spelling(tmp_path: Path) -> None:
+    extra = tmp_path / "israel.yaml"
+    extra.write_text(
+        "version: 1\nentities:\n- {id: knesset, name: Knesset, type: state, country: Israel, aliases: [parliament]}\n",
+        encoding="utf-8",
+    )
+    assert Gazetteer.load([extra]).lookup("parliament").name == "Knesset"  # type: ignore[union-attr]
+    assert Gazetteer.load().lookup("parliament").name == "Iraqi parliament"  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(
     "text",
     ["version: 2\nentities: []\n", "entities: []\n", "version: 1\nentities:\n- {id: x, name: X, type: city, colour: red}\n",
      "version: 1\nentities:\n- {id: x, name: X, type: city, relations: [{type: likes, target: iran}]}\n",
      "version: 1\nentities:\n- {id: x, name: X, type: city, relations: [{type: member_of, target: nowhere}]}\n",
-     "version: 1\nentities:\n- {id: brand-new}\n", "version: 1\nentities: [\n"],
+     "version: 1\nentities:\n- {id: brand-new}\n", "version: 1\nentities: [\n",
+     "version: 1\nentites: []\n", "version: 1\nentities:\n- {id: x, name: X, type: town}\n",
+     "version: 1\nentities:\n- {id: x, name: X, type: city, lat: 123}\n"],
 )
 def test_resolve_names_bad_user_file_is_refused(tmp_path: Path, text: str) -> None:
     extra = tmp_path / "bad.yaml"
@@ -421,6 +485,18 @@ def test_resolve_names_bad_user_file_is_refused(tmp_path: Path, text: str) -> No
 def test_resolve_names_missing_user_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(GazetteerError, match="nothere.yaml"):
         Gazetteer.load([tmp_path / "nothere.yaml"])
+
+
+def test_resolve_names_world_cities_load_fast(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("version: 1\nentities: []\n", encoding="utf-8")
+    best = float("inf")
+    for _ in range(2):
+        g = Gazetteer.load([empty])  # a fresh gazetteer: its world is not loaded yet
+        start = time.perf_counter()
+        g.lookup("Ramadi", kind="place")  # the first city lookup builds the city index
+        best = min(best, time.perf_counter() - start)
+    assert best < 0.5
 
 
 def test_resolve_names_default_load_is_cached_and_fast(tmp_path: Path) -> None:

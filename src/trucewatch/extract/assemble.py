@@ -44,6 +44,7 @@ class _Draft:
     location: Entity | None = None
     weak: bool = False
     anaphoric: bool = False  # "the attack", "the truce": refers back to an event already reported
+    background: bool = False  # told in a clause of earlier context ("after the US assassinated ...")
     order: int = 0
 
 
@@ -100,7 +101,8 @@ class Extractor:
         for d in drafts:
             # A lede's event with no time of its own happened around publication: give it the month
             # now, so that it does not merge with an older event of the same kind told as background.
-            if d.event.date is None and published and not d.anaphoric and not _past_context(d.event.evidence):
+            if d.event.date is None and published and not d.anaphoric and not d.background \
+                    and not _past_context(d.event.evidence):
                 d.event.date, d.event.date_source = published, "inferred"
         events = self._merge(drafts)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
@@ -139,6 +141,7 @@ class Extractor:
         event = Event(type=m.kind, evidence=s.text, sentence=s.idx, start=s.starts[m.lo],
                       end=s.starts[m.hi - 1] + len(s.tokens[m.hi - 1]), trigger=s.span_text(m.lo, m.hi))
         draft = _Draft(event)
+        draft.background = any(w in _BACKGROUND_CLAUSE for w in s.lower[seg.lo:seg.lo + 2])
         date, source = date_and_source
         event.date, event.date_source = date, source
         draft.anaphoric = source != "stated" and _definite(s, m)
@@ -146,6 +149,10 @@ class Extractor:
             return self._force(sm, m, seg, free, draft)
         ents = s.entities
         actors_in = [x for x in ents if is_actor(x, s)]
+        if m.kind in ("ceasefire", "ceasefire_end"):
+            # The parties of a truce are named in its own clause or the one before it.
+            lo = sm.segments[max(0, m.segment - 1)].lo
+            actors_in = [x for x in actors_in if lo <= x.start < seg.hi] or actors_in
         places = [x for x in ents if is_place(x, s)]
         if m.kind in ("ceasefire", "ceasefire_end"):
             mediators = mediators_in(s, self.lex, ents, self._resolve) if m.kind == "ceasefire" else []
@@ -209,10 +216,14 @@ class Extractor:
         roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve)
         actors = [a for a in roles.actor if a.type != "person" or not roles.actor]
         targets = roles.target
-        # An attack on a base takes its occupant as target when the clause names one ("a US base").
+        # An attack on a base takes its occupant as target when the clause names one ("a US base"); the
+        # victims may also be named in a clause of their own ("three KH members were killed when ...").
         if not targets:
-            for x in s.entities:
-                if seg.lo <= x.start < seg.hi and is_actor(x, s) and x.entity not in actors:
+            spans = [(seg.lo, seg.hi)] + [(sm.segments[k].lo, sm.segments[k].hi) for k in free]
+            for x in sorted(s.entities, key=lambda x: (not seg.lo <= x.start < seg.hi, x.start)):
+                if not any(lo <= x.start < hi for lo, hi in spans):
+                    continue
+                if is_actor(x, s) and x.entity not in actors:
                     e = actor_entity(x.entity, self._resolve)
                     if is_state(e) or e.type in GROUP_TYPES or e.type == "person":
                         if not actors or e.id != actors[0].id:
@@ -225,7 +236,7 @@ class Extractor:
             kind = "strike" if is_state(actors[0]) else "attack"
         elif m.mode == "airstrike" or m.strike_word:
             kind = "strike"
-        elif targets and (targets[0].type in GROUP_TYPES or targets[0].type == "person"):
+        elif targets and not is_state(targets[0]) and (targets[0].type in GROUP_TYPES or targets[0].type == "person"):
             kind = "strike"
         else:
             kind = "attack"
@@ -290,7 +301,8 @@ class Extractor:
         for d in sorted(drafts, key=lambda d: (d.weak or d.anaphoric, d.order)):
             if d.anaphoric:
                 earlier = [e for e in events if _family(e.event.type) == _family(d.event.type)
-                           and e.event.sentence <= d.event.sentence and _dates_ok(e.event, d.event)]
+                           and e.event.sentence <= d.event.sentence and _dates_ok(e.event, d.event)
+                           and _modes_ok(e.event, d.event)]
                 if earlier:
                     _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
                     continue
@@ -382,6 +394,9 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
     out: dict[int, tuple[str | None, str | None]] = {}
     for m in sm.mentions:
         own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi]
+        if m.kind == "ceasefire" and len(own) > 1:
+            # A truce is dated when announced; "starting tomorrow" is when it takes effect.
+            own = [t for t in own if not _effective(s, tok(t))] or own
         if own:
             out[id(m)] = (_value(min(own, key=lambda t: abs(tok(t) - m.head))), "stated")
     for m in sm.mentions:
@@ -418,16 +433,32 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
 
 
 # Clauses whose time belongs to their own (unreported) event: "since fighting began in 2015".
-_OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who".split())
+_OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who that".split())
+# Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
+_BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_EFFECTIVE = frozenset("starting start starts from effective until till begin begins beginning effect".split())
+
+
+def _effective(s: AnalysedSentence, i: int) -> bool:
+    return any(w in _EFFECTIVE for w in s.lower[max(0, i - 2):i])
+
+
 _DEFINITE = frozenset("the this that these those such its their".split())
 
 
+_NOUN_HEADS = frozenset(
+    "attack attacks assault barrage bombing blast strike strikes airstrike airstrikes raid raids assassination "
+    "ceasefire cease-fire truce armistice agreement deal warning threat incident operation".split())
+
+
 def _definite(s: AnalysedSentence, m: Mention) -> bool:
-    """A noun trigger with a definite article refers back: "the attack", "the US warning", "the truce"."""
-    lo = max(0, m.lo - 4)
-    before = s.lower[lo:m.lo]
+    """A noun trigger with a definite article refers back: "the attack", "the US warning", "the truce".
+    The article must open the trigger's own noun phrase (at most two words before it)."""
+    if s.lower[m.head] not in _NOUN_HEADS and s.lower[m.hi - 1] not in _NOUN_HEADS:
+        return False
+    before = s.lower[max(0, m.lo - 3):m.lo]
     return bool(before) and any(w in _DEFINITE for w in before) and not any(
-        w in ("a", "an", "another", "new") for w in before)
+        w in ("a", "an", "another", "new", "of") for w in before)
 
 
 def _value(t: TimeExpr) -> str | None:
@@ -460,6 +491,12 @@ def _compatibility(a: _Draft, b: _Draft) -> int:
     score = 0
     if ea.date and eb.date:
         score += 1
+    if ea.type in ("ceasefire", "ceasefire_end"):
+        # The sides of a truce are unordered: one shared party is enough.
+        pa, pb = a.actors + a.targets, b.actors + b.targets
+        if pa and pb and not any(related(x, y) for x in pa for y in pb):
+            return -1
+        return score + 1
     for xa, xb in ((a.actors, b.actors), (a.targets, b.targets)):
         if xa and xb:
             if not any(related(x, y) for x in xa for y in xb):
@@ -469,17 +506,25 @@ def _compatibility(a: _Draft, b: _Draft) -> int:
         if not _places_compatible(a.location, b.location):
             return -1
         score += 2
-    if ea.mode and eb.mode and "unknown" not in (ea.mode, eb.mode) and ea.mode != eb.mode:
-        if {ea.mode, eb.mode} != {"airstrike", "raid"}:
-            return -1
+    if not _modes_ok(ea, eb):
+        return -1
     for fa, fb in ((ea.killed, eb.killed), (ea.injured, eb.injured)):
         if fa is not None and fb is not None and fa != fb and ea.sentence != eb.sentence:
             score -= 1
     return score
 
 
+def _modes_ok(ea: Event, eb: Event) -> bool:
+    """Rockets and drones are two attacks; an air raid and an airstrike are one."""
+    if not ea.mode or not eb.mode or "unknown" in (ea.mode, eb.mode) or ea.mode == eb.mode:
+        return True
+    return {ea.mode, eb.mode} == {"airstrike", "raid"}
+
+
 def _places_compatible(a: Entity, b: Entity) -> bool:
-    if a.id == b.id:
+    """Same place, one inside the other's name ("Erbil" and "Erbil International Airport"), or one
+    a whole province or region (a coarse description of where the other is)."""
+    if a.id == b.id or min(PLACE_RANK.get(a.type, 0), PLACE_RANK.get(b.type, 0)) <= 1:
         return True
     na, nb = a.name.lower(), b.name.lower()
     if na in nb or nb in na:
@@ -495,7 +540,9 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
     if d.event.sentence < a.sentence and not d.weak and not soft:
         a.evidence, a.sentence, a.start, a.end, a.trigger = b.evidence, b.sentence, b.start, b.end, b.trigger
     a.mentions = sorted(set(a.mentions + [a.sentence, b.sentence]))
-    weak_a = a.date_source in ("reporting", "inferred", None)
+    # A statement (truce, threat, demand) is dated when it was made: the lede's "said on Sunday" stands.
+    weak_a = a.date_source in ("inferred", None) or (
+        a.date_source == "reporting" and _family(a.type) in ("force", "troop_change"))
     if b.date and (not a.date or (len(b.date) > len(a.date) and b.date.startswith(a.date))
                    or (weak_a and b.date_source in ("stated", "sentence"))):
         a.date, a.date_source = b.date, b.date_source

@@ -68,6 +68,9 @@ def _negated(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bool:
     window = lower[lo:head]
     if any(t in _NEG for t in window[-4:]):
         return True
+    # "attacks would stop", "attacks to be halted": the force word is the object of a halt.
+    if any(t in lex.halt_verbs for t in lower[head + 1:head + 4]):
+        return True
     return any(t in lex.halt_verbs or t in _REFUSAL for t in window[-4:])
 
 
@@ -157,6 +160,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         weapons = [i for i in g if i in mode_at]
         if not (nouns or verbs or (weak_verbs and weapons)):
             continue
+        if not nouns and min(g) > 0 and lower[min(g) - 1] == "to" and lower[min(g)] in lex.weapon_only_verbs:
+            continue  # "the truck used to launch the rockets": an instrument, not an occurrence
         if not nouns and not verbs and not weapons:
             continue
         head = nouns[-1] if nouns else (verbs[0] if verbs else weak_verbs[0])
@@ -215,7 +220,7 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
                 out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
         if t in ("stop", "stopped", "halt", "halted", "end", "cease", "ceased") and i > 0 and not any(
                 w in force_words for w in lower[i + 1:i + 6]):
-            prev = lower[max(0, i - 8):i]
+            prev = lower[max(segs[segment_of(segs, i)].lo, i - 14):i]
             # "Fighting ... was set to stop", "attacks would stop while the militias waited"
             if any(w in ("fighting", "attacks", "hostilities", "shelling", "firing") for w in prev):
                 out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
@@ -262,7 +267,8 @@ def _demand_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> 
         if lower[a] in ("demands", "demand", "asks", "vote") and _has(lower, seg.lo, a, frozenset(
                 {"if", "must", "to", "will", "would", "unless"})):
             continue
-        if _has(lower, max(seg.lo, a - 3), a, _MODALS | frozenset({"must", "to", "if"})):
+        if _has(lower, max(seg.lo, a - 3), a, _MODALS | frozenset({"must", "to", "if"})) and not _has(
+                lower, max(seg.lo, a - 6), a, frozenset({"caused", "forced", "prompted", "led", "pushed"})):
             continue
         out.append(Mention("demand", a, a, b, segment_of(segs, a)))
     return out

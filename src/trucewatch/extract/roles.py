@@ -27,9 +27,21 @@ def is_state(e: Entity) -> bool:
     return e.type in STATE_TYPES or (e.type == "umbrella group" and "-led coalition" in e.name.lower())
 
 
+def _generic(e: Entity) -> bool:
+    """A description standing for unnamed groups ("Iran-backed Iraqi militias")."""
+    return e.name.lower().endswith(("militias", "groups", "factions", "parties"))
+
+
+def _sponsors(e: Entity) -> set[str]:
+    return {r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")}
+
+
 def related(a: Entity, b: Entity) -> bool:
-    """Same entity, or one is part of, led by, or a member of the other (US-led coalition and US)."""
+    """Same entity, or one is part of, led by, or a member of the other (US-led coalition and US), or
+    one is the generic description of groups the other belongs to (Iran-backed militias and KH)."""
     if a.id == b.id:
+        return True
+    if (_generic(a) or _generic(b)) and _sponsors(a) & _sponsors(b):
         return True
     return any(r.get("target") == b.id for r in a.relations if r.get("type") in (
         "part_of", "backed_by", "member_of")) or any(r.get("target") == a.id for r in b.relations if r.get(
@@ -64,6 +76,18 @@ def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
     if e.type == "state" and e.country == e.name:
         return m.start > 0 and s.lower[m.start - 1] in _LOCATIVE
     return False
+
+
+# Nouns after which an entity names an owner, not an agent: "a U.S. military base", "Iraqi bases".
+FACILITY_NOUNS = frozenset("base bases airbase installation installations facility facilities embassy compound "
+                           "compounds convoy convoys positions position sites site outpost post posts consulate "
+                           "headquarters camp vehicle vehicles targets target interests".split())
+_FORCE_NOUNS = frozenset("attack attacks strike strikes airstrike airstrikes raid raids bombing blast barrage "
+                         "assault".split())
+
+
+def owner(m: EntityMention, s: AnalysedSentence) -> bool:
+    return m.end < len(s.lower) and s.lower[m.end] in FACILITY_NOUNS
 
 
 def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
@@ -126,7 +150,8 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     # 2. A modifier right before the trigger: "US airstrikes", "Washington's strikes", "American killing".
     if not actor:
         for m in actors:
-            if m.end <= lo and lo - m.end <= 3 and not _after_word(s, m, _OBJECT_PREPS | {"of"}, gap=1):
+            if m.end <= lo and lo - m.end <= 3 and not _after_word(s, m, _OBJECT_PREPS | {"of"}, gap=1) \
+                    and not owner(m, s):
                 between = lower[m.end:lo]
                 if all(w in ("'s", "’s", "-", "led", "drone", "air", "military", "jets", "forces", "f-15",
                              "f-16", "precision", "retaliatory", "defensive", "new") or w.isdigit()
@@ -135,7 +160,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
                     break
     # 3. Subject of an active verb trigger / object of a passive one.
     left = [m for m in actors if m.end <= lo and not _after_word(s, m, _OBJECT_PREPS | _LOCATIVE, gap=1)
-            and _not_speaker(lower, m.end, lo)]
+            and _not_speaker(lower, m.end, lo) and not owner(m, s)]
     if not left and lower[seg.lo] in ("which", "who") and seg.lo >= 2:
         # "Washington, which is slowly reducing its troops": the antecedent is the subject.
         left = [m for m in entities if m.end in (seg.lo, seg.lo - 1) and is_actor(m, s)][-1:]
@@ -161,7 +186,9 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
                         target.append(m2)
                 break
     # A target on the left of a noun trigger: "the Erbil attack" is a place; "Iran's strikes" an actor.
-    places = [m for m in ents if is_place(m, s)]
+    # "the Erbil attack" places another event: a place right before a force noun is not this one's.
+    places = [m for m in ents if is_place(m, s) and not (
+        m.end < len(lower) and lower[m.end] in _FORCE_NOUNS and not lo <= m.end < hi) and not _reference_point(lower, m)]
     location = _best_place(places)
     countries: list[str] = []
     for m in places:
@@ -173,10 +200,19 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
         countries.insert(0, location.entity.country)
     return Roles(
         actor=[actor_entity(m.entity, resolve) for m in actor],
-        target=[actor_entity(m.entity, resolve) for m in target],
+        target=[m.entity for m in target],
         location=location.entity if location else None,
         countries=countries,
     )
+
+
+_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest northern southern "
+                        "eastern western outside".split())
+
+
+def _reference_point(lower: list[str], m: EntityMention) -> bool:
+    """"south of Baghdad", "30 miles west of the city": a landmark to measure from, not the place."""
+    return m.start >= 2 and lower[m.start - 1] == "of" and lower[m.start - 2] in _DIRECTIONS
 
 
 def _not_speaker(lower: list[str], end: int, lo: int) -> bool:

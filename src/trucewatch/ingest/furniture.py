@@ -4,8 +4,8 @@ Furniture is found, never deleted: ``find_furniture`` returns ``Removal`` spans 
 text (whole lines), so that every offset later stages compute still points into the text as read,
 and the record shows what was set aside and why.
 
-The line patterns are data (``data/furniture.yaml``), compiled once into one alternation so that a
-line costs one regular-expression search. A few checks need more than a pattern and live here:
+The line patterns are data (``data/furniture.yaml``), compiled once; most are anchored at the line
+start and fail at its first characters, so a paragraph costs little. A few checks need more than a pattern and live here:
 date stamps, language menus, run-together category links and byline names repeated on their own line.
 Every rule errs on the side of keeping a line: a caption left in costs little, a news sentence
 removed loses an event.
@@ -31,6 +31,7 @@ _BULLET = re.compile(r"^[-–—•*·]\s+")
 # A capitalised word of three letters or more glued to the next one: "AmericasIranIraqMiddle East".
 _GLUED = re.compile(r"[A-Z][a-z]{2,}(?=[A-Z])")
 _MIN_GLUED = 3  # two can be names (McConnell, DeSantis); three in a short line are a link strip
+_MAX_MENU = 150  # a menu of every language a site offers fits in this
 _MENU_SEPARATORS = re.compile(r"[/|•·,\s]+")
 _NAME_PARTICLES = frozenset({"al", "el", "bin", "ibn", "de", "van", "von", "da", "di", "le", "la", "du"})
 # Jansen, DeCamp, al-Sudani, Al-Khadimi, J.: a capital then lower case (ALL-CAPS lines are table rows).
@@ -40,22 +41,44 @@ _WRAP_WIDTH = 100  # wire copy is broken at 60-80 characters
 
 
 @dataclass(frozen=True)
+class _Scope:
+    """The patterns of one scope. Those anchored at the line start are one alternation tried with
+    ``match`` (fails at the first character); the others are searched one by one, because a regex
+    engine cannot skip ahead through an alternation the way it does for a single pattern."""
+
+    start: re.Pattern[str]
+    reasons: dict[str, str]  # named group of ``start`` -> reason
+    inner: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def classify(self, line: str) -> str | None:
+        m = self.start.match(line)
+        if m and m.lastgroup:
+            return self.reasons[m.lastgroup]
+        return next((reason for reason, pattern in self.inner if pattern.search(line)), None)
+
+
+@dataclass(frozen=True)
 class _Rules:
-    anywhere: re.Pattern[str]
-    tail: re.Pattern[str]
-    reasons: dict[str, str]  # named group -> reason
+    anywhere: _Scope
+    tail: _Scope
     languages: frozenset[str]
 
 
-def _alternation(rules: list[tuple[str, str]], reasons: dict[str, str]) -> re.Pattern[str]:
-    parts = []
+def _scope(rules: list[tuple[str, str]]) -> _Scope:
+    reasons: dict[str, str] = {}
+    start: list[str] = []
+    inner: list[tuple[str, re.Pattern[str]]] = []
     for reason, pattern in rules:
-        if re.compile(pattern).groups:
+        compiled = re.compile(pattern, re.IGNORECASE)
+        if compiled.groups:
             raise ValueError(f"furniture.yaml: use (?:...) instead of a capturing group in {pattern!r}")
-        name = f"r{len(reasons)}"
-        reasons[name] = reason
-        parts.append(f"(?P<{name}>{pattern})")
-    return re.compile("|".join(parts) or r"(?!)", re.IGNORECASE)
+        if pattern.startswith("^"):
+            name = f"r{len(reasons)}"
+            reasons[name] = reason
+            start.append(f"(?P<{name}>{pattern})")
+        else:
+            inner.append((reason, compiled))
+    return _Scope(re.compile("|".join(start) or "(?!)", re.IGNORECASE), reasons, tuple(inner))
 
 
 @lru_cache(maxsize=1)
@@ -65,17 +88,17 @@ def _load_rules() -> _Rules:
     scoped: dict[str, list[tuple[str, str]]] = {"anywhere": [], "tail": []}
     for rule in raw["rules"]:
         scoped[rule.get("scope", "anywhere")].extend((rule["reason"], p) for p in rule["patterns"])
-    reasons: dict[str, str] = {}
     return _Rules(
-        anywhere=_alternation(scoped["anywhere"], reasons),
-        tail=_alternation(scoped["tail"], reasons),
-        reasons=reasons,
+        anywhere=_scope(scoped["anywhere"]),
+        tail=_scope(scoped["tail"]),
         languages=frozenset(str(lang).casefold() for lang in raw["languages"]),
     )
 
 
 def _is_language_menu(line: str, languages: frozenset[str]) -> bool:
     """"Portuguese / Spanish / English", "English | العربية | Français"."""
+    if len(line) > _MAX_MENU:
+        return False
     items = [item for item in _MENU_SEPARATORS.split(line) if item]
     return len(items) >= 2 and all(item.casefold() in languages for item in items)
 
@@ -88,18 +111,18 @@ def _is_glued_links(line: str) -> bool:
 
 def _is_lone_name(line: str) -> bool:
     """A line that is only a person's name ("Michael Jansen", "Abu Fadak al-Mohammadawi")."""
-    tokens = line.split()
     if line.endswith(".") or "  " in line:  # aligned columns are a table, not a name
         return False
-    return 2 <= len(tokens) <= 4 and all(
-        t in _NAME_PARTICLES or _NAME_TOKEN.match(t) for t in tokens) and tokens[0] not in _NAME_PARTICLES
+    tokens = line.split()
+    return (2 <= len(tokens) <= 4 and tokens[0] not in _NAME_PARTICLES
+            and all(t in _NAME_PARTICLES or _NAME_TOKEN.match(t) for t in tokens))
 
 
 def _classify(line: str, in_tail: bool, rules: _Rules) -> str | None:
     """The furniture reason of one stripped line, or None for a line to keep."""
-    m = (in_tail and rules.tail.search(line)) or rules.anywhere.search(line)
-    if m and m.lastgroup:
-        return rules.reasons[m.lastgroup]
+    reason = (in_tail and rules.tail.classify(line)) or rules.anywhere.classify(line)
+    if reason:
+        return reason
     if is_date_stamp(line):
         return "timestamp"
     if _is_language_menu(line, rules.languages):
@@ -141,7 +164,7 @@ def find_furniture(text: str) -> list[Removal]:
             lines.append((pos, pos + len(raw), line))
         pos += len(raw) + 1
     continued = _continuations(lines)
-    tail_from = len(lines) - _TAIL_LINES
+    tail_from = max(len(lines) - _TAIL_LINES, 0)
     reasons: list[str | None] = []
     for i, (_, _, line) in enumerate(lines):
         # A line that starts in lower case continues a sentence broken above it, unless it is one
@@ -152,7 +175,7 @@ def find_furniture(text: str) -> list[Removal]:
     # A byline name on a line of its own at the end is told from a crosshead by repetition
     # ("Michael Jansen" twice above his bio) or by the bio below it that starts with the same name.
     counts = Counter(line for _, _, line in lines[tail_from:])
-    for i in range(max(tail_from, 0), len(lines)):
+    for i in range(tail_from, len(lines)):
         line = lines[i][2]
         if reasons[i] is None and i not in continued and _is_lone_name(line):
             next_is_bio = (i + 1 < len(lines) and reasons[i + 1] == "author-bio"

@@ -68,6 +68,7 @@ _URL_PATTERNS = (
 )
 _URL_YEAR_MONTH = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>\d{1,2})(?:/|$)")
 
+_NON_EMPTY_LINE = re.compile(r"[^\S\n]*\S[^\n]*")
 _YEAR = re.compile(r"\d{4}")  # every full date has one: a cheap test before the date patterns
 _TOP_LINES = 10  # date stamps and datelines sit above the first paragraphs
 _EARLIEST_YEAR = 1900
@@ -156,7 +157,7 @@ def is_date_stamp(line: str) -> bool:
             and line.rstrip(" .").endswith(place))
 
 
-def _stamp_date(line: str) -> str | None:
+def _stamp_date(line: str) -> str:
     """The publication date of a stamp line: the first date not introduced by 'Updated'."""
     dates = _dates(line)
     for start, _, iso in dates:
@@ -175,9 +176,9 @@ def url_date(url: str) -> str | None:
     return None
 
 
-def _year_hints(url: str | None, lines: list[str]) -> list[tuple[int, int | None]]:
-    """(year, month or None) pairs that can complete a yearless dateline."""
-    hints: list[tuple[int, int | None]] = []
+def _year_hints(url: str | None, lines: list[str]) -> list[tuple[int, int]]:
+    """(year, month) pairs that can complete a yearless dateline of the same month."""
+    hints: list[tuple[int, int]] = []
     if url:
         m = _URL_YEAR_MONTH.search(url)
         if m:
@@ -188,7 +189,7 @@ def _year_hints(url: str | None, lines: list[str]) -> list[tuple[int, int | None
     return hints
 
 
-def _dateline_date(line: str, hints: list[tuple[int, int | None]]) -> str | None:
+def _dateline_date(line: str, hints: list[tuple[int, int]]) -> str | None:
     """The date of a press dateline ("WASHINGTON, Dec. 21, 2020 —", "BAGHDAD, Dec 21 —")."""
     place = _DATELINE_PLACE.match(line)
     if not place:
@@ -203,7 +204,7 @@ def _dateline_date(line: str, hints: list[tuple[int, int | None]]) -> str | None
     month = _MONTHS[m["mon"][:3].lower()]
     day = int(m["d"] or m["d2"])
     for year, hint_month in hints:
-        if hint_month in (None, month):
+        if hint_month == month:
             return _to_iso(year, month, day)
     return None
 
@@ -223,13 +224,11 @@ def discover_published(text: str, url: str | None,
         if iso:
             return iso, "url"
     top: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if line:
-            top.append(line)
-            if len(top) == _TOP_LINES:
-                break
-    hints: list[tuple[int, int | None]] | None = None
+    for m in _NON_EMPTY_LINE.finditer(text):  # stops early: a report may be megabytes long
+        top.append(m[0].strip())
+        if len(top) == _TOP_LINES:
+            break
+    hints: list[tuple[int, int]] | None = None
     for line in top:
         if is_date_stamp(line):
             return _stamp_date(line), "dateline"

@@ -105,7 +105,8 @@ _MODIFIER_HEADS = frozenset(
 
 def _is_modifier(s: AnalysedSentence, m: EntityMention) -> bool:
     """"Iran" in "Iran-backed militias" or "IRGC" in "IRGC-linked sites" names a sponsor, not a party."""
-    return m.end + 1 < len(s.lower) and s.lower[m.end] == "-" and s.lower[m.end + 1] in _MODIFIER_HEADS
+    nxt = s.lower[m.end:m.end + 2]
+    return (len(nxt) == 2 and nxt[0] == "-" and nxt[1] in _MODIFIER_HEADS) or (bool(nxt) and nxt[0] in ("backed", "aligned", "sponsored", "linked"))
 
 
 class Analyser:
@@ -113,19 +114,29 @@ class Analyser:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gazetteer = gazetteer
+        # A capital that also names its government ("Washington said", "in Washington"): the ruler
+        # tags the actor, and a locative preposition turns the mention into the place.
+        self.place_alternative: dict[str, Entity] = {}
         self.nlp = self._build(gazetteer)
 
-    @staticmethod
-    def _build(gazetteer: Gazetteer) -> Language:
+    def _build(self, gazetteer: Gazetteer) -> Language:
         nlp = spacy.blank("en")
         for abbr in _ABBREVIATIONS:
             nlp.tokenizer.add_special_case(abbr, [{ORTH: abbr}])
         nlp.add_pipe("sentencizer")
         insensitive: list[dict[str, str]] = []
         sensitive: list[dict[str, str]] = []
-        for surface, entity, case_sensitive in gazetteer.surface_forms():
-            pattern = {"label": "PLACE" if entity.is_place else "ACTOR", "pattern": surface, "id": entity.id}
-            (sensitive if case_sensitive else insensitive).append(pattern)
+        forms = list(gazetteer.surface_forms())
+        actor_surfaces = {s.lower() for s, e, _ in forms if not e.is_place}
+        for surface, entity, case_sensitive in forms:
+            if entity.is_place and surface.lower() in actor_surfaces:
+                self.place_alternative[surface.lower()] = entity
+                continue
+            label = "PLACE" if entity.is_place else "ACTOR"
+            # Reports use both straight and curly apostrophes: "Iraq's parliament", "Kata’ib Hezbollah".
+            variants = {surface, surface.replace("'", "’"), surface.replace("’", "'")}
+            for v in variants:
+                (sensitive if case_sensitive else insensitive).append({"label": label, "pattern": v, "id": entity.id})
         # Patterns are added after the rulers exist and nlp.initialize() is never called: it would wipe them.
         ruler = nlp.add_pipe("entity_ruler", name="gazetteer", config={"phrase_matcher_attr": "LOWER"})
         ruler.add_patterns(insensitive)  # type: ignore[attr-defined]
@@ -182,6 +193,9 @@ class Analyser:
                 for ent in ents:
                     if ent.start >= sent.start and ent.end <= sent.end and ent.start_char - sent.start_char >= a.body:
                         entity = self.gazetteer.get(ent.ent_id_)
+                        alternative = self.place_alternative.get(ent.text.lower())
+                        if alternative is not None and ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
+                            entity = alternative
                         a.entities.append(EntityMention(
                             ent.start - base, ent.end - base, offset + ent.start_char,
                             offset + ent.end_char, ent.text, entity))

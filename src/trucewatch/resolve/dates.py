@@ -131,7 +131,8 @@ def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _choose(candidates: list[dt.date], pivot: dt.date, direction: Direction, slack: int = 0) -> dt.date | None:
+def _choose(candidates: list[dt.date], pivot: dt.date, direction: Direction,
+            slack: int = 0) -> dt.date | None:
     """The candidate the direction asks for: last on/before pivot (+slack days), first on/after, nearest."""
     if direction == "past":
         before = [c for c in candidates if c <= pivot + dt.timedelta(days=slack)]
@@ -336,6 +337,8 @@ def find_time_expressions(text: str, reference: dt.date | None) -> list[TimeExpr
     ``reference`` is the publication date; relative expressions ("on Sunday", "last month") resolve
     against it, and are None without it.
     """
+    if isinstance(reference, dt.datetime):  # a timestamp would not compare with the dates below
+        reference = reference.date()
     return [_express(text, t, reference) for t in tag(text)]
 
 
@@ -352,6 +355,7 @@ def shift(value: str, days: int) -> str | None:
     if m.group(3) is None:
         return value
     try:
-        return (dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) + dt.timedelta(days=days)).isoformat()
+        day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+    return (day + dt.timedelta(days=days)).isoformat()

@@ -3,14 +3,20 @@
 News reports spell the same militia, person or base in a dozen ways (Kataib Hezbollah, Kata'ib
 Hizballah, Kataeb Hizbullah; Ain al-Asad, Ayn al-Asad; Irbil, Erbil). A lookup tries, in order:
 
-1. the exact surface (abbreviations such as ``KH`` or ``US`` only as written, so "us" never matches);
+1. the exact surface (abbreviations such as ``KH`` or ``US`` only as written, so "us" never matches),
+   then the surface with case folded;
 2. the transliteration key (:func:`translit_key`), which folds the usual romanisation variants;
+   on a single short word the spelling must agree too (:func:`same_spelling_family`), because
+   the key of 'Read' is the key of Riyadh;
 3. the key without a generic head word ("... militia", "... group", "... movement");
 4. a guarded fuzzy match over the keys of the gazetteer (typos such as "Kataib Hezbolah");
-5. for places only, the world's countries and cities (:mod:`trucewatch.resolve.world`).
+5. a known name inside a longer phrase ("Syria's Hasaka", "Houthis in Yemen", "Iraqi Prime
+   Minister Mustafa al-Kadhimi");
+6. for places only, the world's countries and cities (:mod:`trucewatch.resolve.world`).
 
 Precision comes before recall throughout: two different entities must never be merged, so the key
-keeps "Kataib Hezbollah" apart from "Hezbollah", and fuzzy matches must agree token by token.
+keeps "Kataib Hezbollah" apart from "Hezbollah", a key shared by two entities names neither, and
+fuzzy matches must agree word by word.
 """
 
 from __future__ import annotations
@@ -40,6 +46,11 @@ RELATION_TYPES = frozenset(
     {"member_of", "splinter_of", "backed_by", "leader_of", "spokesman_of", "part_of", "front_for"}
 )
 _RECORD_FIELDS = frozenset({"id", "name", "type", "aliases", "country", "province", "lat", "lon", "relations"})
+_DOCUMENT_FIELDS = frozenset({"version", "entities", "countries", "world_stop"})
+ENTITY_TYPES = frozenset(
+    {"state", "state force", "armed group", "umbrella group", "political party", "person",
+     "international organisation", *PLACE_TYPES}
+)
 
 # --- transliteration keys ---------------------------------------------------------------------
 
@@ -127,22 +138,22 @@ def translit_key(name: str) -> str:
     return " ".join(_fold_token(t) for t in plain_words(name))
 
 
+_SHORT_WORD = 6  # one-word names shorter than this must be spelt alike to share an entity
+
+
 def same_spelling_family(query: str, candidate: str) -> bool:
     """Whether a name may be taken for another name whose key it shares. The key folds q/k/c
     and vowels and drops the article, so on one short word it meets ordinary words and first
     names ('Read' and Riyadh both give 'riad', 'Kane' and Qaani 'kani', 'Omar' and al-Omar
     'umar'): a one-word name shorter than six letters must be spelt the same up to case,
-    accents, punctuation and the h of a final -ah (Hama, Ḩamāh); a longer one must begin with the same
-    letter (Cazale is not Khazali). Names of several words are trusted to their key."""
+    accents, punctuation and the h of a final -ah (Hama, Ḩamāh); a longer one must begin with
+    the same letter (Cazale is not Khazali). Names of several words are trusted to their key."""
     words, other = plain_words(query), plain_words(candidate)
     if len(words) != 1 or len(other) != 1:
         return True
     if len(words[0]) < _SHORT_WORD:
         return _compact(query) == _compact(candidate)
     return words[0][:1] == other[0][:1]
-
-
-_SHORT_WORD = 6
 
 
 def plain_key(name: str) -> str:
@@ -213,7 +224,6 @@ _WRAPPERS: tuple[tuple[re.Pattern[str], str | None], ...] = (
                 r"pro-(?:Iran|Iranian|Tehran)) (?P<rest>.+)$", re.IGNORECASE), "actor"),
     (re.compile(r"^(?:[A-Z][\w.'’-]* ){0,2}" + _TITLE + r" (?P<rest>[A-Z].+)$"), "person"),
 )
-
 
 
 def _is_of_type(entity: Entity, required: str | None) -> bool:
@@ -498,6 +508,7 @@ def _build(extra: tuple[Path, ...]) -> Gazetteer:
     entities: dict[str, Entity] = {}
     country_notes: dict[str, dict[str, Any]] = {}
     stop: set[str] = set()
+    shipped_count = 0
     for source, text in documents:
         data = _parse(source, text)
         for number, record in enumerate(data.get("entities") or [], 1):
@@ -505,8 +516,13 @@ def _build(extra: tuple[Path, ...]) -> Gazetteer:
         for code, note in (data.get("countries") or {}).items():
             country_notes.setdefault(str(code).upper(), {}).update(note)
         stop.update(data.get("world_stop") or [])
+        shipped_count = shipped_count or len(entities)
     _check_relations(entities)
-    return Gazetteer(entities, country_notes, frozenset(plain_key(s) for s in stop))
+    # The user's new records go first, so that a spelling they share with a shipped record (a file
+    # for another war giving "parliament" to its own legislature) resolves to the user's record.
+    items = list(entities.items())
+    ordered = dict(items[shipped_count:] + items[:shipped_count])
+    return Gazetteer(ordered, country_notes, frozenset(plain_key(s) for s in stop))
 
 
 def _parse(source: str, text: str) -> dict[str, Any]:
@@ -518,6 +534,9 @@ def _parse(source: str, text: str) -> dict[str, Any]:
         raise GazetteerError(f"{source}: expected a mapping with 'version' and 'entities'")
     if data.get("version") != SUPPORTED_VERSION:
         raise GazetteerError(f"{source}: version {data.get('version')!r} is not supported (expected {SUPPORTED_VERSION})")
+    unknown = set(data) - _DOCUMENT_FIELDS
+    if unknown:
+        raise GazetteerError(f"{source}: unknown sections {sorted(unknown)} (expected {sorted(_DOCUMENT_FIELDS)})")
     return data
 
 
@@ -533,6 +552,12 @@ def _entity(source: str, number: int, record: Any) -> Entity:
     values = {f.name: record[f.name] for f in fields(Entity) if f.name in record}
     values.setdefault("name", "")  # an update of a known id may give only what it changes
     values.setdefault("type", "")
+    if values["type"] and values["type"] not in ENTITY_TYPES:
+        raise GazetteerError(f"{where} ({record['id']}): unknown type {values['type']!r}")
+    for axis, limit in (("lat", 90), ("lon", 180)):
+        value = values.get(axis)
+        if value is not None and (not isinstance(value, int | float) or abs(value) > limit):
+            raise GazetteerError(f"{where} ({record['id']}): {axis} must be a number within ±{limit}")
     values["aliases"] = [str(a) for a in record.get("aliases") or []]
     values["relations"] = list(record.get("relations") or [])
     for relation in values["relations"]:
@@ -554,7 +579,7 @@ def _merge_record(entities: dict[str, Entity], new: Entity) -> None:
         return
     for f in ("name", "type", "country", "province", "lat", "lon"):
         value = getattr(new, f)
-        if value:
+        if value is not None and value != "":
             setattr(old, f, value)
     old.aliases.extend(a for a in new.aliases if a not in old.aliases)
     old.relations.extend(r for r in new.relations if r not in old.relations)

@@ -25,6 +25,11 @@ import yaml
 
 Which = Literal["last", "this", "next"]
 Direction = Literal["past", "future", "nearest"]
+PeriodUnit = Literal["week", "weekend", "month", "year"]
+_PERIOD_UNITS: dict[str, PeriodUnit] = {"week": "week", "weekend": "weekend", "month": "month",
+                                        "year": "year"}
+_WHICH: dict[str, Which] = {"last": "last", "past": "last", "this past": "last", "this": "this",
+                            "next": "next", "coming": "next", "this coming": "next"}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -73,7 +78,7 @@ class PeriodOffset:
     ``part`` narrows a week to the days before ("earlier this week") or after the reference.
     """
 
-    unit: Literal["week", "weekend", "month", "year"]
+    unit: PeriodUnit
     offset: int | None
     part: Literal["early", "late"] | None = None
     end_of: bool = False
@@ -228,7 +233,6 @@ class _Rule:
 
 @dataclass(frozen=True)
 class _Grammar:
-    lexicon: _Lexicon
     trigger_words: frozenset[str]  # a sentence without one of these (and without a digit) has no expression
     rules: tuple[_Rule, ...]
     future_cue: re.Pattern[str]
@@ -281,16 +285,27 @@ def _next_word(text: str, end: int) -> str:
     return found.group(1).lower() if found else ""
 
 
+def _which(words: str | None) -> Which | None:
+    """"last"/"this past" -> last, "next"/"this coming" -> next, "this" -> this; None when absent."""
+    return _WHICH[" ".join(words.lower().split())] if words else None
+
+
+def _part(words: str) -> Literal["early", "late"] | None:
+    """"earlier this week" covers the days before the reference, "later this week" those after."""
+    return "early" if words.startswith("earl") else "late" if words.startswith("late") else None
+
+
 def _duration_iso(n: int, unit: str, lex: _Lexicon) -> str:
     designator, multiple, _ = lex.units[unit]
     amount = n * multiple
     return f"PT{amount}{designator[1:]}" if designator.startswith("T") else f"P{amount}{designator}"
 
 
-def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rule, read top to bottom
+def _build_grammar() -> _Grammar:
+    """Every rule in one place, read top to bottom: the regex pieces built from the lexicon, the
+    readers that turn a match into a frame (closures over the lexicon), then the rule table."""
     lex = _load_lexicon()
-    month_spellings = [m for m in lex.months] + [m for m in lex.full_months]
-    month_names = sorted({s.capitalize() for s in month_spellings} | {m.upper() for m in lex.full_months},
+    month_names = sorted({s.capitalize() for s in lex.months} | {m.upper() for m in lex.full_months},
                          key=len, reverse=True)
     full_month_names = sorted(set(lex.full_months) | {m.upper() for m in lex.full_months}, key=len,
                               reverse=True)
@@ -326,9 +341,9 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
     weekday = (rf"(?P<w>(?-i:{'|'.join(weekday_names)})\b|(?-i:{'|'.join(abbreviations)})\b\.?"
                rf"(?=,?\s+(?:\d|(?-i:{'|'.join(month_names)}))))")
     ampm = r"[ap](?:\.\s?m\.|\s?m\b)"  # "9pm", "9 p.m."; a sentence's full stop after "9pm" is not taken
-    zones = rf"(?:\s+(?:local\s+time|(?-i:{'|'.join(lex.time_zones)})\b|(?-i:[A-Z][a-z]+)\s+time\b))?"
+    zones = rf"(?:\s+(?:local\s+time|(?-i:{'|'.join(lex.time_zones)})\b|(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+time\b))?"
     clock = (rf"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*{ampm})?|(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*{ampm}|"
-             rf"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hrs|hours|h\b|GMT\b|UTC\b)|"
+             rf"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hrs|hours|h\b|GMT\b|UTC\b)|(?<=\bat\s)(?:[01]\d|2[0-3])[0-5]\d\b|"
              rf"midnight|noon|midday|dawn|dusk|daybreak|nightfall)")
     paren = r"(?:\s*\((?=[^()]*\d)[^()]{1,40}\))?"
 
@@ -337,7 +352,7 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
 
     def modifier_end(m: re.Match[str]) -> bool:
         mod = m.groupdict().get("mod")
-        return bool(mod) and "end" in mod.lower()
+        return mod is not None and "end" in mod.lower()
 
     def valid_day(y: int | None, mo: int, d: int) -> bool:
         days = (31, 29 if y is None or (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28,
@@ -393,19 +408,12 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
     strong_context = month_context - {"of", "to", "and", "or", "the", "a", "an", "around", "as"}
 
     def read_month(m: re.Match[str], text: str) -> Frame | None:
-        name = m.group("m")
-        which = m.group("which")
-        if not which and not m.group("mod"):
+        if not m.group("which") and not m.group("mod"):
             before = _previous_word(text, m.start())
-            allowed = strong_context if name.capitalize() in lex.ambiguous_months else month_context
+            allowed = strong_context if m.group("m").capitalize() in lex.ambiguous_months else month_context
             if before not in allowed:
                 return None
-        rel: Which | None = None
-        if which:
-            which = " ".join(which.lower().split())
-            rel = "next" if "coming" in which or which == "next" else "last" if "past" in which or \
-                which == "last" else "this"
-        return CalendarDate(month=months_of(m, "m"), which=rel, end_of=modifier_end(m))
+        return CalendarDate(month=months_of(m, "m"), which=_which(m.group("which")), end_of=modifier_end(m))
 
     def read_year(m: re.Match[str], text: str) -> Frame | None:
         start = m.start("y")
@@ -424,12 +432,7 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
             return None
         if _next_word(text, m.end("w")) in lex.weekday_not_before:
             return None
-        which = " ".join((m.group("which") or "").lower().split())
-        rel: Which | None = None
-        if which:
-            rel = "next" if which in ("next", "coming", "this coming") else \
-                "last" if which in ("last", "past", "this past") else "this"
-        return Weekday(lex.weekdays[m.group("w").lower().rstrip(".")], rel)
+        return Weekday(lex.weekdays[m.group("w").lower().rstrip(".")], _which(m.group("which")))
 
     day_words = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0, "last night": -1,
                  "this morning": 0, "this afternoon": 0, "this evening": 0,
@@ -440,19 +443,16 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
 
     def read_period(m: re.Match[str], text: str) -> Frame | None:
         which = " ".join(m.group("which").lower().split())
-        unit_name = m.group("unit").lower()
+        unit_name = _PERIOD_UNITS[m.group("unit").lower()]
         pre = " ".join((m.group("pre") or "").lower().split())
-        end_of = "end" in pre
-        part: Literal["early", "late"] | None = "early" if pre.startswith("earl") else \
-            "late" if pre.startswith("late") else None
         if which in ("last", "this", "next"):
             offset = {"last": -1, "this": 0, "next": 1}[which]
-            return PeriodOffset(unit_name, offset, part if offset == 0 else None, end_of)  # type: ignore[arg-type]
+            return PeriodOffset(unit_name, offset, _part(pre) if offset == 0 else None, "end" in pre)
         if which in ("the past", "past", "this past", "the last"):
             if _next_word(text, m.end()) == "of":
                 return None  # "the last week of March": a part of March, not the week before now
             if unit_name == "weekend" or which == "this past":
-                return PeriodOffset(unit_name, -1)  # type: ignore[arg-type]
+                return PeriodOffset(unit_name, -1)
             return Duration(_duration_iso(1, unit_name, lex), relative=True)
         if which in ("the coming", "the next"):
             if unit_name == "weekend":
@@ -463,10 +463,8 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
         return Anaphor(7 * step if unit_name == "week" else None)
 
     def read_period_of(m: re.Match[str], text: str) -> Frame | None:
-        pre = " ".join((m.group("pre") or m.group("edge") or "").lower().split())
-        part: Literal["early", "late"] | None = "early" if pre.startswith("earl") else \
-            "late" if pre.startswith("late") else None
-        return PeriodOffset(m.group("unit").lower(), 0, part, "end" in pre)  # type: ignore[arg-type]
+        pre = (m.group("pre") or m.group("edge")).lower()
+        return PeriodOffset(_PERIOD_UNITS[m.group("unit").lower()], 0, _part(pre), pre == "end")
 
     def read_weekend(m: re.Match[str], text: str) -> Frame | None:
         return PeriodOffset("weekend", None)
@@ -489,23 +487,18 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
             return PeriodOffset("year", -n)
         return None
 
+    season_context = {"in", "during", "since", "by", "until", "over", "through", "throughout"}
+
     def read_season(m: re.Match[str], text: str) -> Frame | None:
         name = m.group("s").lower()
         first, last = lex.seasons[name]
-        which_raw = " ".join((m.group("which") or "").lower().split())
         if m.group("y"):
             return Season(first, last, year=int(m.group("y")))
-        if which_raw:
-            rel: Which = "next" if "coming" in which_raw or which_raw == "next" else \
-                "last" if "past" in which_raw or which_raw == "last" else "this"
-            return Season(first, last, which=rel)
-        if name == "fall" or _previous_word(text, m.start()) not in {"in", "during", "since", "by", "until",
-                                                                     "over", "through", "throughout",
-                                                                     "early", "late", "mid", "the"}:
-            return None
-        if m.group("the") and _previous_word(text, m.start("the")) not in {"in", "during", "since", "by",
-                                                                           "until", "over", "through",
-                                                                           "throughout"}:
+        if m.group("which"):
+            return Season(first, last, which=_which(m.group("which")))
+        # Alone, a season word needs a preposition ("in spring", "during the winter"): "the spring
+        # offensive" and "the fall of Mosul" are no time. "fall" always needs "last"/"this"/a year.
+        if name == "fall" or _previous_word(text, m.start()) not in season_context:
             return None
         return Season(first, last)
 
@@ -552,9 +545,11 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
 
     months = frozenset(lex.months)
     unit_words = frozenset(lex.units) | {u + "s" for u in lex.units}
-    day_words_set = frozenset(w for phrase in day_words for w in phrase.split()) - {"the", "day", "before", "after"}
+    day_words_set = frozenset(w for phrase in day_words for w in phrase.split()) - {"the", "day", "before",
+                                                                                   "after"}
     parts_set = frozenset(lex.day_parts)
     clock_words = frozenset({"midnight", "noon", "midday", "dawn", "dusk", "daybreak", "nightfall"})
+
     def anchored(words: frozenset[str], digit: bool = False) -> _Gate:
         return _Gate(words, digit, anchor=re.compile(rf"\b(?:{_alternation(sorted(words))})\b", _FLAGS))
 
@@ -573,9 +568,12 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
         "that_day": _Gate(parts_set | {"day", "week", "month", "year"}),
     }
     rules = (
-        _Rule("iso", gates["digits"], re.compile(rf"\b{year('y')}(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"), read_iso),
+        _Rule("iso", gates["digits"], re.compile(
+            rf"\b{year('y')}(?P<sep>[-/.])(?P<m>0?[1-9]|1[0-2])(?P=sep)(?P<d>0?[1-9]|[12]\d|3[01])(?!\d)"),
+            read_iso),
         _Rule("numeric", gates["digits"], re.compile(
-            rf"(?<![\w.,/-])(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep){year('y')}"), read_numeric),
+            rf"(?<![\w.,/-])(?P<a>\d{{1,2}})(?P<sep>[-/.])(?P<b>\d{{1,2}})(?P=sep){year('y')}"),
+            read_numeric),
         _Rule("day_month", gates["month_digit"], re.compile(
             rf"(?<![\w.,:/$-])(?:the\s+)?{day('d')}(?:\s+of)?\s+{month('m')}(?:,?\s+{year('y')})?", _FLAGS),
             read_day_month),
@@ -593,7 +591,8 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
         _Rule("month", gates["month"], re.compile(
             rf"\b(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+|{_MODIFIER}[\s-]+)?{full_month('m')}",
             _FLAGS), read_month),
-        _Rule("year", gates["digits"], re.compile(rf"(?<![\w.,:/$#£€])(?:{_MODIFIER}[\s-]+)?{year('y')}\b", _FLAGS),
+        _Rule("year", gates["digits"], re.compile(
+            rf"(?<![\w.,:/$#£€])(?:{_MODIFIER}[\s-]+)?{year('y')}\b", _FLAGS),
               read_year),
         _Rule("weekday", gates["weekday"], re.compile(
             rf"\b(?:(?P<which>last|this|next|this\s+coming|coming|this\s+past|past)\s+)?"
@@ -604,20 +603,21 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
             rf"the\s+day\s+after\s+tomorrow|yesterday|today|tomorrow|tonight|last\s+night|"
             rf"this\s+(?:morning|afternoon|evening))(?:\s+(?:{parts}))?(?:['’]s\b)?", _FLAGS), read_day_word),
         _Rule("period", gates["period"], re.compile(
-            rf"\b(?:(?P<pre>earlier|later|early|late|mid|so\s+far|(?:at\s+)?the\s+(?:end|start|beginning|middle|"
-            rf"rest)\s+of)[\s-]+)?(?P<which>last|this|next|the\s+past|this\s+past|past|the\s+last|the\s+coming|"
-            rf"the\s+next|the\s+previous|the\s+following)\s+(?P<unit>week|weekend|month|year)\b(?:['’]s\b)?",
+            r"\b(?:(?P<pre>earlier|later|early|late|mid|so\s+far|(?:at\s+)?the\s+(?:end|start|beginning|middle|"
+            r"rest)\s+of)[\s-]+)?(?P<which>last|this|next|the\s+past|this\s+past|past|the\s+last|the\s+coming|"
+            r"the\s+next|the\s+previous|the\s+following)\s+(?P<unit>week|weekend|month|year)\b(?:['’]s\b)?",
             _FLAGS), read_period),
         _Rule("period_of", gates["period"], re.compile(
             r"\b(?:(?P<pre>earlier|later)\s+in|(?:at\s+)?the\s+(?P<edge>end|start|beginning|middle|turn|rest)"
             r"\s+of)\s+the\s+(?P<unit>week|month|year)\b", _FLAGS), read_period_of),
-        _Rule("weekend", gates["weekend"], re.compile(r"\b(?:over\s+)?the\s+weekend\b", _FLAGS), read_weekend),
+        _Rule("weekend", gates["weekend"], re.compile(r"\b(?:over\s+)?the\s+weekend\b", _FLAGS),
+              read_weekend),
         _Rule("ago", gates["ago"], re.compile(
             rf"\b(?:{_QUANTIFIER}\s+)?(?:{num('n')}\s+|(?:a\s+few|a\s+couple\s+of|several|few)\s+)?"
             rf"{unit('unit')}\s+ago\b", _FLAGS), read_ago),
         _Rule("season", gates["season"], re.compile(
             rf"\b(?:(?P<which>last|this|next|this\s+past|this\s+coming)\s+|(?:early|late|mid)[\s-]+|"
-            rf"(?P<the>the)\s+)?(?P<s>{_alternation(list(lex.seasons))})\b(?:\s+(?:of\s+)?{year('y')})?",
+            rf"the\s+)?(?P<s>{_alternation(list(lex.seasons))})\b(?:\s+(?:of\s+)?{year('y')})?",
             _FLAGS), read_season),
         _Rule("time", gates["time"], re.compile(rf"\b{clock}{zones}{paren}", _FLAGS), read_time),
         _Rule("later", gates["unit"], re.compile(
@@ -637,14 +637,15 @@ def _build_grammar() -> _Grammar:  # noqa: C901 - one place that lists every rul
             read_for),
         _Rule("adjectival", gates["unit"], re.compile(
             rf"\b{num('n')}[-‑](?P<unit>{units})(?:[-‑]long)?\b(?![-‑]old\b)", _FLAGS), read_adjectival),
-        _Rule("long", gates["unit"], re.compile(rf"(?<![\w-])(?P<unit>{units})[-‑]long\b", _FLAGS), read_adjectival),
+        _Rule("long", gates["unit"], re.compile(rf"(?<![\w-])(?P<unit>{units})[-‑]long\b", _FLAGS),
+              read_adjectival),
         _Rule("of_period", gates["unit"], re.compile(
             rf"\b{num('n')}\s+(?:(?:more|additional|further|full|long|consecutive|straight)\s+)?{unit('unit')}"
             rf"(?=\s+of\s)", _FLAGS), read_adjectival),
     )
     trigger_words = frozenset().union(*(g.words for g in gates.values()))
     future_cue = re.compile(rf"\b(?:{_alternation(lex.future_cues)})\s+(?:[\w'’-]+\s+){{0,3}}$", _FLAGS)
-    return _Grammar(lex, trigger_words, rules, future_cue)
+    return _Grammar(trigger_words, rules, future_cue)
 
 
 @lru_cache(maxsize=1)
@@ -667,14 +668,15 @@ def _longest_first(found: list[Tagged]) -> list[Tagged]:
     return sorted(kept, key=lambda t: t.start)
 
 
-_DATED = (CalendarDate, Weekday, DayOffset)
+_DATED = (CalendarDate, Weekday, DayOffset)  # pieces that can carry a clock time
+_RANGE_ENDS = (CalendarDate, Weekday, DayOffset, Season)
 
 
 def _join(text: str, a: Tagged, b: Tagged) -> Tagged | None:
     """One expression from two neighbours ("20:12, Thursday"; "tomorrow, Saturday"), else None."""
     gap = text[a.end:b.start]
     fa, fb = a.frame, b.frame
-    if isinstance(fa, ClockTime) and (isinstance(fb, _DATED) or isinstance(fb, Anaphor)) \
+    if isinstance(fa, ClockTime) and isinstance(fb, (*_DATED, Anaphor)) \
             and _GAP_TIME_THEN_DATE.fullmatch(gap):
         return Tagged(a.start, b.end, fb)
     if isinstance(fa, _DATED) and isinstance(fb, ClockTime):
@@ -686,65 +688,77 @@ def _join(text: str, a: Tagged, b: Tagged) -> Tagged | None:
             and _GAP_WEEKDAY_THEN_DATE.fullmatch(gap):
         return Tagged(a.start, b.end, replace(fb, weekday=fa.weekday))
     if isinstance(fa, DayOffset | Anaphor) and _GAP_APPOSITION.fullmatch(gap):
-        if isinstance(fb, Weekday) and isinstance(fa, DayOffset):
+        if isinstance(fa, DayOffset) and isinstance(fb, Weekday):  # "tomorrow, Saturday"
             return Tagged(a.start, b.end, fa)
-        if isinstance(fb, CalendarDate) and fb.day is not None:
+        if isinstance(fb, CalendarDate) and fb.day is not None:  # "today, 2 June"; "that morning, June 28"
             return Tagged(a.start, b.end, fb, "nearest")
     return None
 
 
 def _range(text: str, a: Tagged, b: Tagged) -> Tagged | None:
     """"from 2 August until 2 October", "between June and August", "2025–2026", else None."""
-    points = (CalendarDate, Weekday, DayOffset, Season)
-    if not (isinstance(a.frame, points) and isinstance(b.frame, points)):
+    first, last = a.frame, b.frame
+    if not (isinstance(first, _RANGE_ENDS) and isinstance(last, _RANGE_ENDS)):
         return None
     gap = _RANGE_GAP.fullmatch(text[a.end:b.start])
     if not gap:
         return None
     word = gap.group(0).strip().lower()
     opener = _FROM.search(text[max(0, a.start - 10):a.start])
-    both_dates = isinstance(a.frame, CalendarDate) and isinstance(b.frame, CalendarDate)
-    if word == "and":
-        ok = bool(opener) and opener.group(0).lower().startswith("between")
-    elif word in "-–—":
+    both_dates = isinstance(first, CalendarDate) and isinstance(last, CalendarDate)
+    if word == "and":  # only "between X and Y": "in 2019 and 2020" is two points
+        ok = opener is not None and opener.group(0).lower().startswith("between")
+    elif word in ("-", "–", "—"):
         ok = both_dates
-    else:
-        ok = bool(opener) or both_dates
+    else:  # to, until, through: "from Monday to Wednesday", "2 August to 2 October"
+        ok = opener is not None or both_dates
     if not ok:
         return None
     start = a.start - len(opener.group(0)) if opener else a.start
-    return Tagged(start, b.end, Range(a.frame, b.frame))  # type: ignore[arg-type]
+    return Tagged(start, b.end, Range(first, last))
 
 
 def _looks_ahead(text: str, start: int, grammar: _Grammar) -> bool:
-    """True when a future cue ("will", "set to", "starting") stands a few words before ``start``."""
+    """True when a future cue ("will", "set to", "starting") stands a few words before ``start``
+    in the same clause."""
     window = text[max(0, start - 80):start]
     cut = max((m.end() for m in _CLAUSE_START.finditer(window)), default=0)
     return bool(grammar.future_cue.search(window[cut:]))
 
 
+def _placed_by_direction(frame: Point) -> bool:
+    """Whether the sentence's direction decides where ``frame`` falls: a weekday, a month or a day
+    and month with no year, a season with no year, "the weekend"."""
+    match frame:
+        case CalendarDate(year=None, which=None) | Weekday(which=None) | Season(year=None, which=None):
+            return True
+        case PeriodOffset(offset=None):
+            return True
+    return False
+
+
 def _read_prefix(text: str, t: Tagged, grammar: _Grammar) -> Tagged:
-    """Read the word in front of a point: "since", "until"/"by", or a plain "on"/"in" to include."""
+    """Read the words in front of an expression: "since" (an open range), "until"/"by" (a deadline),
+    "from"/"between" before a range, or a plain "on"/"in" to include in the span. Decide here too
+    whether the sentence looks ahead."""
     frame = t.frame
-    if isinstance(frame, Duration | Anaphor):
-        return t
     left = text[max(0, t.start - 30):t.start]
-    possessive = text[t.start:t.end].endswith(("'s", "’s"))
     if isinstance(frame, Range):
         opener = _FROM.search(left) or _NEUTRAL.search(left)
-        return Tagged(t.start - len(opener.group(0)), t.end, frame, t.direction) if opener else t
-    directed = (isinstance(frame, CalendarDate) and frame.year is None and frame.which is None) or \
-        (isinstance(frame, Weekday | Season) and frame.which is None and getattr(frame, "year", None) is None) \
-        or (isinstance(frame, PeriodOffset) and frame.offset is None)
+        start = t.start - len(opener.group(0)) if opener else t.start
+        ahead = _placed_by_direction(frame.first) and _looks_ahead(text, start, grammar)
+        return Tagged(start, t.end, frame, "future" if ahead else t.direction)
+    if not isinstance(frame, Point):  # durations and anaphoric expressions carry their own words
+        return t
+    possessive = text[t.start:t.end].endswith(("'s", "’s"))  # "Friday's barrage" is past
     direction = t.direction
-    if directed and not possessive and _looks_ahead(text, t.start, grammar):
+    if _placed_by_direction(frame) and not possessive and _looks_ahead(text, t.start, grammar):
         direction = "future"
     if (m := _SINCE.search(left)) and not isinstance(frame, ClockTime):
         return Tagged(t.start - len(m.group(0)), t.end, Range(frame, None), "past")
-    if (m := _UNTIL.search(left)) and not possessive:
+    if (m := _UNTIL.search(left)) and not possessive:  # "hit by Monday's strike" is no deadline
         word = m.group(0).split()[0].lower()
-        end_of = getattr(frame, "end_of", False)
-        if word != "before" or end_of:
+        if word != "before" or getattr(frame, "end_of", False):  # only "before the end of ..."
             # A deadline looks ahead to a weekday ("gives Hamas until Monday"); a date or month may lie
             # either side ("held until October"), so it takes the nearest.
             ahead = direction == "future" or isinstance(frame, Weekday)

