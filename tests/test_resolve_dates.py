@@ -55,7 +55,8 @@ CASES = [
     case("09:05, Monday, 6 November, 2023", "2023-11-06",
          "09:05, Monday, 6 November, 2023", "2023-11-06 day point", relative=False),
     # --- day words ---
-    case("The ministry said yesterday that a depot burned.", "2020-12-21", "yesterday", "2020-12-20 day point"),
+    case("The ministry said yesterday that a depot burned.", "2020-12-21",
+         "yesterday", "2020-12-20 day point"),
     case("The envoy announced the deal today.", "2022-04-01", "today", "2022-04-01 day point"),
     case("The truce takes effect tomorrow.", "2022-04-01", "tomorrow", "2022-04-02 day point"),
     case("Sirens sounded in the capital tonight.", SAT, "tonight", "2025-04-19 day point"),

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -29,7 +30,9 @@ def _db(path: Path | None) -> str:
 
 
 def _fail(exc: Exception) -> None:
-    err.print(f"[red]error:[/red] {exc}")
+    # soft_wrap: an error stays on one line however narrow the terminal; escape: a path with
+    # "[...]" in it is text, not Rich markup.
+    err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -71,9 +74,9 @@ def ingest(
         _fail(exc)
         return
     for r in stats.rejections:
-        err.print(f"[red]failed[/red] {r}")
+        err.print(f"[red]failed[/red] {escape(str(r))}", soft_wrap=True)
     for w in stats.warnings:
-        err.print(f"[yellow]warning[/yellow] {w}")
+        err.print(f"[yellow]warning[/yellow] {escape(w)}", soft_wrap=True)
     table = Table(title="Ingest summary")
     for col in ("read", "new", "updated", "unchanged", "failed"):
         table.add_column(col, justify="right")
@@ -141,7 +144,7 @@ def export_cmd(
             if output:
                 with output.open("w", encoding="utf-8", newline="") as fh:
                     n = export.write(store, format, fh)
-                err.print(f"wrote {n} records to {output}")
+                err.print(f"wrote {n} records to {escape(str(output))}", soft_wrap=True)
             else:
                 export.write(store, format, sys.stdout)
     except (TrucewatchError, OSError) as exc:

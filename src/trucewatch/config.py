@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from trucewatch.errors import TrucewatchError
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -26,9 +28,18 @@ _BY_NAME = {s.name: s for s in SETTINGS}
 
 
 def get(name: str) -> str | int | None:
-    """The setting's value: its environment variable when set, else its default."""
+    """The setting's value: its environment variable when set, else its default.
+
+    A malformed value raises ``TrucewatchError`` naming the variable, so the CLI prints one line
+    instead of a traceback.
+    """
     setting = _BY_NAME[name]
     if setting.env and os.environ.get(setting.env):
         raw = os.environ[setting.env]
-        return int(raw) if isinstance(setting.default, int) else raw
+        if not isinstance(setting.default, int):
+            return raw
+        try:
+            return int(raw)
+        except ValueError:
+            raise TrucewatchError(f"${setting.env}={raw!r}: expected a whole number") from None
     return setting.default

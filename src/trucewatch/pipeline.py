@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import cast
 
+from trucewatch import config
 from trucewatch.extract.assemble import Extractor
 from trucewatch.ingest import read_paths
 from trucewatch.models import Document, Entity, IngestStats, Rejection, Sentence
@@ -52,12 +54,18 @@ def ingest(
     gazetteer: Gazetteer | None = None,
     extractor: Extractor | None = None,
     progress: Progress | None = None,
+    max_bytes: int | None = None,
 ) -> IngestStats:
-    """Read every report under ``paths``, extract its events and store them in ``store``."""
+    """Read every report under ``paths``, extract its events and store them in ``store``.
+
+    ``max_bytes`` (default: the ``max_bytes`` setting, ``$TRUCEWATCH_MAX_BYTES``) is the largest
+    input file read; larger ones are rejected unread, so one huge file cannot exhaust memory.
+    """
     extractor = extractor or Extractor(gazetteer)
     stats = IngestStats()
     by_type: Counter[str] = Counter()
-    for item in read_paths(paths, published=published, outlet=outlet):
+    limit = max_bytes if max_bytes is not None else cast(int, config.get("max_bytes"))
+    for item in read_paths(paths, published=published, outlet=outlet, max_bytes=limit):
         if isinstance(item, Rejection):
             stats.failed += 1
             stats.rejections.append(item)

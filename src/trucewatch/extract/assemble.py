@@ -18,7 +18,7 @@ from trucewatch.extract.conditions import conditions_in, is_deal_sentence, media
 from trucewatch.extract.lexicon import Lexicon, load_lexicon
 from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anchored, find_mentions
 from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
-    related, speaker
+    owner, related, speaker, speaks
 from trucewatch.models import Document, Entity, Event
 from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
@@ -73,8 +73,10 @@ class Extractor:
         drafts: list[_Draft] = []
         last_group: Entity | None = None
         last_actor: Entity | None = None
+        previous_date: str | None = None
         doc_countries: Counter[str] = Counter()
         entity_counts: Counter[str] = Counter()
+        narrative: str | None = None
         for s in sentences:
             last_group = self._resolve_anaphora(s, last_group)
             for m in s.entities:
@@ -84,10 +86,22 @@ class Extractor:
                         doc_countries[c] += 1
                 elif is_actor(m, s):
                     entity_counts[m.entity.id] += 1
+            timexes = find_time_expressions(s.text, ref)
+            stated_here = [t.value for t in timexes if t.value and t.kind == "point" and t.start >= s.body]
+            if s.idx < 4:
+                # A dateline's date ("GAZA CITY, Oct 10 -") outranks the lede's.
+                dateline = _narrative_day([t for t in timexes if t.start < s.body], ref)
+                narrative = dateline or narrative or _narrative_day(timexes, ref)
             sm = find_mentions(s, self.lex)
             if not sm.mentions:
+                previous_date = stated_here[-1] if stated_here else None
                 continue
-            dates = _sentence_dates(s, sm, find_time_expressions(s.text, ref))
+            dates = _sentence_dates(s, sm, timexes)
+            if previous_date and "then" in s.lower and not {"since", "until", "by"} & set(
+                    s.lower[max(0, s.lower.index("then") - 1):s.lower.index("then")]):
+                # "Iraqi lawmakers then voted ...": the time of the sentence before.
+                for mention in sm.mentions:
+                    dates.setdefault(id(mention), (previous_date, "inferred"))
             for mention in sm.mentions:
                 d = self._draft(sm, mention, dates.get(id(mention), (None, None)), doc, last_actor)
                 if d is None:
@@ -96,14 +110,16 @@ class Extractor:
                 drafts.append(d)
                 if d.actors and d.event.type in ("threat", "demand", "ceasefire"):
                     last_actor = d.actors[0]
+            previous_date = stated_here[-1] if stated_here else None
         self._add_conditions(sentences, drafts)
         published = doc.published[:7] if doc.published else None
         for d in drafts:
-            # A lede's event with no time of its own happened around publication: give it the month
-            # now, so that it does not merge with an older event of the same kind told as background.
+            # A news event with no time of its own happened in the report's narrative time: the day
+            # its lede or dateline gives, else the month of publication. Set now, so that it does not
+            # merge with an older event of the same kind told as background.
             if d.event.date is None and published and not d.anaphoric and not d.background \
                     and not _past_context(d.event.evidence):
-                d.event.date, d.event.date_source = published, "inferred"
+                d.event.date, d.event.date_source = (narrative, "narrative") if narrative else (published, "inferred")
         events = self._merge(drafts)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
@@ -128,7 +144,7 @@ class Extractor:
         if added:
             s.entities = sorted(s.entities + added, key=lambda m: m.start)
         for m in s.entities:
-            if m.entity.type in GROUP_TYPES:
+            if m.entity.type in GROUP_TYPES and not is_state(m.entity):
                 last_group = m.entity
         return last_group
 
@@ -156,7 +172,7 @@ class Extractor:
         places = [x for x in ents if is_place(x, s)]
         if m.kind in ("ceasefire", "ceasefire_end"):
             mediators = mediators_in(s, self.lex, ents, self._resolve) if m.kind == "ceasefire" else []
-            parties = [actor_entity(x.entity, self._resolve) for x in actors_in]
+            parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.type != "person"]
             # International organisations broker truces; they are parties only to their own.
             mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
             med_ids = {e.id for e in mediators}
@@ -169,10 +185,11 @@ class Extractor:
             draft.weak = not (draft.actors or date)
         elif m.kind == "threat":
             who = speaker(s, ents, self._resolve)
-            left = [x for x in actors_in if x.end <= m.lo]
+            left = [x for x in actors_in if x.end <= m.lo and not owner(x, s)]
             right = [x for x in actors_in if x.start >= m.hi]
             if who is None and left:
-                who = actor_entity(left[-1].entity, self._resolve)
+                who = actor_entity(left[0].entity if s.lower[m.head] in self.lex.threat_verbs else left[-1].entity,
+                                   self._resolve)
             if who is None and s.lower[0] in ("he", "she", "they", "we"):
                 who = last_actor
             draft.actors = [who] if who else []
@@ -213,7 +230,9 @@ class Extractor:
     def _force(self, sm: SentenceMentions, m: Mention, seg: Segment, free: list[int], draft: _Draft) -> _Draft | None:
         s = sm.sentence
         event = draft.event
-        roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve)
+        nxt = sm.segments[m.segment + 1] if m.segment + 1 < len(sm.segments) else None
+        relative = nxt if nxt is not None and s.lower[nxt.lo] in ("that", "which") else None
+        roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative)
         actors = [a for a in roles.actor if a.type != "person" or not roles.actor]
         targets = roles.target
         # An attack on a base takes its occupant as target when the clause names one ("a US base"); the
@@ -223,7 +242,7 @@ class Extractor:
             for x in sorted(s.entities, key=lambda x: (not seg.lo <= x.start < seg.hi, x.start)):
                 if not any(lo <= x.start < hi for lo, hi in spans):
                     continue
-                if is_actor(x, s) and x.entity not in actors:
+                if is_actor(x, s) and x.entity not in actors and not speaks(x, s):
                     e = actor_entity(x.entity, self._resolve)
                     if is_state(e) or e.type in GROUP_TYPES or e.type == "person":
                         if not actors or e.id != actors[0].id:
@@ -325,7 +344,7 @@ class Extractor:
         e = d.event
         if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) < 2:
             # Parties a truce sentence leaves implicit ("the rival parties"): the report's main actors.
-            for eid, _ in entity_counts.most_common(4):
+            for eid, _ in entity_counts.most_common():
                 ent = self._resolve.get(eid)
                 if ent is None or ent.type == "person" or ent.type == "international organisation":
                     continue
@@ -351,6 +370,19 @@ class Extractor:
             e.conditions = []
         if e.mediators is None and e.type == "ceasefire":
             e.mediators = []
+
+
+def _narrative_day(timexes: list[TimeExpr], ref: dt.date | None) -> str | None:
+    """The day a lede or dateline puts the story on ("said on Sunday", "GAZA CITY, Oct 10"), if it is
+    within three days before publication: the time of the report's undated news sentences."""
+    if ref is None:
+        return None
+    for t in timexes:
+        if t.value and t.granularity == "day" and t.kind == "point":
+            day = dt.date.fromisoformat(t.value)
+            if 0 <= (ref - day).days <= 3:
+                return t.value
+    return None
 
 
 def _past_context(sentence: str) -> bool:
@@ -457,8 +489,11 @@ def _definite(s: AnalysedSentence, m: Mention) -> bool:
     if s.lower[m.head] not in _NOUN_HEADS and s.lower[m.hi - 1] not in _NOUN_HEADS:
         return False
     before = s.lower[max(0, m.lo - 3):m.lo]
-    return bool(before) and any(w in _DEFINITE for w in before) and not any(
-        w in ("a", "an", "another", "new", "of") for w in before)
+    if not before or any(w in ("a", "an", "another", "new") for w in before):
+        return False
+    # The article opens the trigger's noun phrase: "the attack", "the US warning", "of the ceasefire".
+    k = max(i for i, w in enumerate(before) if w in _DEFINITE) if any(w in _DEFINITE for w in before) else -1
+    return k >= 0 and "of" not in before[k + 1:]
 
 
 def _value(t: TimeExpr) -> str | None:
@@ -476,7 +511,10 @@ def _dates_ok(ea: Event, eb: Event) -> bool:
     A truce is announced over days ("on Saturday ... a statement", "said on Sunday"): three days' slack."""
     if not ea.date or not eb.date or "reporting" in (ea.date_source, eb.date_source):
         return True
-    if ea.date.startswith(eb.date) or eb.date.startswith(ea.date):
+    # A narrative date is a guess at the day: it binds only its month.
+    da = ea.date[:7] if ea.date_source == "narrative" else ea.date
+    db = eb.date[:7] if eb.date_source == "narrative" else eb.date
+    if da.startswith(db) or db.startswith(da):
         return True
     if ea.type in ("ceasefire", "ceasefire_end") and len(ea.date) == len(eb.date) == 10:
         return abs((dt.date.fromisoformat(ea.date) - dt.date.fromisoformat(eb.date)).days) <= 3
@@ -544,7 +582,7 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
     weak_a = a.date_source in ("inferred", None) or (
         a.date_source == "reporting" and _family(a.type) in ("force", "troop_change"))
     if b.date and (not a.date or (len(b.date) > len(a.date) and b.date.startswith(a.date))
-                   or (weak_a and b.date_source in ("stated", "sentence"))):
+                   or (weak_a and b.date_source in ("stated", "sentence") and len(b.date) >= len(a.date))):
         a.date, a.date_source = b.date, b.date_source
     if not into.actors and not soft:
         into.actors = d.actors

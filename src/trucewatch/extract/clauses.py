@@ -22,7 +22,9 @@ THAT_GOVERNORS = frozenset(
     "agreed agree demanded demand insisted stipulates stipulated condition provided ensure ensured means meant "
     "clear sure suggested suggests showed shows signalled signaled indicated indicates feared fear fears "
     "argued acknowledged admitted denied ruled expected stressed explained given except now so such , "
-    "saying adding warning claiming insisting stressing noting".split()
+    "saying adding warning claiming insisting stressing noting declared decided vowed promised pledged "
+    "threatened revealed found emphasised emphasized reiterated asserted alleged complained conceded "
+    "estimated predicted ordered urged".split()
 )
 # Nouns that open a clause about a different event: "in retaliation for", "in response to", "to avenge".
 CAUSE_WORDS = frozenset("retaliation response revenge retaliate avenge reprisal".split())

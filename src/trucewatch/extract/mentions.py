@@ -21,6 +21,10 @@ _CONDITIONAL = frozenset("if unless whether should".split())
 _SPECIFIC_WORDS = frozenset("latest last recent previous first second third".split())
 _NEG = frozenset({"not", "n't", "never", "no", "without", "nor"})
 _REFUSAL = frozenset("refused rejected rejects refuses dismissed denied".split())
+_EXPECTATION = frozenset("risk risks risking bracing brace braced expecting expected fear fears feared "
+                         "anticipate anticipated prepare preparing prepared deter deterring prevent preventing "
+                         "avoid avoiding".split())
+_APPEALS = frozenset("called calls calling urged urges urging asked asks appealed pressed demanded".split())
 # Words that separate two uses of force rather than join one ("hit by US strikes", "drones and rockets").
 _GROUP_STOPS = frozenset({"by", "on", "against", "at", "in", "near", ",", "and", "or", "that", "which", "from",
                           "to", "for", "after", "before", "when", "while", "said", "says"})
@@ -89,6 +93,9 @@ def _hypothetical(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bo
         return True  # "threatened a military strike", "vowed revenge attacks"
     if head > 0 and lower[head - 1] in ("any", "every", "future", "possible", "potential", "such", "further"):
         return True
+    # "risk being attacked", "bracing for an attack", "fears of a strike"
+    if any(t in _EXPECTATION for t in lower[max(seg.lo, head - 4):head]):
+        return True
     return False
 
 
@@ -133,7 +140,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         if t in ("action", "actions") and i > 0 and lower[i - 1] == "military":
             triggers.append(i)  # "American military action against Iranian nuclear facilities"
             continue
-        if t in lex.attack_nouns or t in lex.strike_nouns or t in lex.force_verbs or i in mode_at:
+        if t in lex.attack_nouns or t in lex.strike_nouns or t in lex.force_verbs or t in lex.weapon_only_verbs \
+                or i in mode_at:
             if t in lex.attack_nouns or t in lex.strike_nouns:
                 if i > 0 and lower[i - 1] in lex.not_force_before:
                     continue
@@ -180,8 +188,10 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
                     break
         strike_word = any(lower[i] in lex.strike_nouns or lower[i] in ("action", "actions") for i in g) \
             or mode == "airstrike"
-        passive = bool(verbs or weak_verbs) and not nouns and any(
-            t in _BE for t in lower[max(seg.lo, head - 3):head])
+        passive = (bool(verbs or weak_verbs) and not nouns and any(
+            t in _BE for t in lower[max(seg.lo, head - 3):head])) or any(
+            t in ("came", "come", "comes", "coming") for t in lower[max(seg.lo, min(g) - 3):min(g)]) and (
+            "under" in lower[max(seg.lo, min(g) - 3):min(g)])
         if lower[head] in ("hit", "struck") and not nouns and not weapons and not passive:
             # "hit" without a weapon word reports force only with a military subject or object; the
             # argument stage decides, but "hit a record", "struck a deal" are dropped outright.
@@ -212,6 +222,8 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
         {"attacking", "operations", "activity", "activities", "hostilities", "fire", "fighting", "target",
          "targeting"})
     for i, t in enumerate(lower):
+        if _has(lower, segs[segment_of(segs, i)].lo, i, _APPEALS) and i > 0 and lower[i - 1] == "to":
+            continue  # "called on leaders to act to stop such attacks": an appeal, not a truce
         if t in lex.halt_verbs:
             nxt = lower[i + 1:i + 6]
             if any(w in force_words for w in nxt):
@@ -355,7 +367,8 @@ def find_mentions(s: AnalysedSentence, lex: Lexicon | None = None) -> SentenceMe
     mentions += _end_mentions(s, segs, lex, has_truce=bool(cf) or _has(
         s.lower, 0, len(s.lower), frozenset({"it", "truce", "ceasefire", "agreement", "deal"})))
     mentions += _demand_mentions(s, segs, lex)
-    mentions += _threat_mentions(s, segs, lex)
+    # One threat per sentence: a warning and the words it quotes ("warned ... would be hit") are one.
+    mentions += _threat_mentions(s, segs, lex)[:1]
     mentions += _troop_mentions(s, segs, lex)
     # A force word inside a truce or threat phrase is not an attack ("halt attacks", "threatened a strike").
     claimed = {(m.kind, m.head) for m in mentions}

@@ -86,8 +86,25 @@ _FORCE_NOUNS = frozenset("attack attacks strike strikes airstrike airstrikes rai
                          "assault".split())
 
 
+_OCCUPANT_CUES = frozenset("housing hosting houses hosts house host stationing".split())
+
+
 def owner(m: EntityMention, s: AnalysedSentence) -> bool:
-    return m.end < len(s.lower) and s.lower[m.end] in FACILITY_NOUNS
+    """The entity owns or occupies a place ("a U.S. military base", "a base housing US troops"):
+    it is what was hit, never who hit."""
+    if m.end < len(s.lower) and s.lower[m.end] in FACILITY_NOUNS:
+        return True
+    return m.start > 0 and (s.lower[m.start - 1] in _OCCUPANT_CUES or s.lower[max(0, m.start - 2):m.start] == [
+        "home", "to"])
+
+
+def speaks(m: EntityMention, s: AnalysedSentence) -> bool:
+    """The entity is the source of the sentence ("the Pentagon said", "according to the Iraqi military"),
+    not a party to the event it reports."""
+    after = s.lower[m.end:m.end + 3]
+    before = s.lower[max(0, m.start - 3):m.start]
+    return bool(set(after) & _REPORTING) or "according" in before or bool(
+        set(after[:1]) & {"officials", "official", "spokesman", "spokesperson", "statement", "sources"})
 
 
 def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
@@ -120,10 +137,18 @@ def _after_word(s: AnalysedSentence, m: EntityMention, words: frozenset[str], ga
 
 
 def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passive: bool,
-           entities: list[EntityMention], resolve: dict[str, Entity]) -> Roles:
-    """Roles of a use-of-force mention whose trigger spans tokens lo..hi (head inside)."""
+           entities: list[EntityMention], resolve: dict[str, Entity],
+           relative: Segment | None = None) -> Roles:
+    """Roles of a use-of-force mention whose trigger spans tokens lo..hi (head inside). ``relative``
+    is a relative clause after the trigger's noun ("that Washington blamed on X"), read for blame."""
     lower = s.lower
     ents = [m for m in entities if _in(seg, m)]
+    if relative is not None:
+        for m in entities:
+            if _in(relative, m) and not is_place(m, s) and (
+                    lower[max(0, m.start - 2):m.start] == ["blamed", "on"] or lower[m.end:m.end + 2] in (
+                        ["was", "blamed"], ["were", "blamed"], ["claimed", "responsibility"])):
+                ents.append(m)
     actors = [m for m in ents if is_actor(m, s)]
     actor: list[EntityMention] = []
     target: list[EntityMention] = []
@@ -171,7 +196,13 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     elif not actor and left and lower[head] not in ("attack", "attacks", "strike", "strikes", "airstrike",
                                                         "airstrikes", "raid", "raids", "barrage", "blast"):
         actor = [left[-1]]
-    # 4. Objects: "on/against/targeting X" or the first actor-entity after a verb.
+    # 4. Objects: "on/against/targeting X", facilities "used by X", or the first actor-entity after a verb.
+    if not target:
+        for m in right:
+            if lower[max(0, m.start - 3):m.start][-2:] in (["used", "by"], ["operated", "by"], ["belonging", "to"],
+                                                           ["linked", "to"], ["run", "by"], ["owned", "by"]):
+                target = [m]
+                break
     if not target:
         for m in right:
             if m in actor:
@@ -221,7 +252,9 @@ def _not_speaker(lower: list[str], end: int, lo: int) -> bool:
     between = lower[end:lo]
     if not any(w in _REPORTING for w in between):
         return True
-    return any(w in _OWN_FORCES for w in between[-4:])
+    # "X said its fighters launched", "X said it had sent a drone": the speaker acts.
+    k = max(i for i, w in enumerate(between) if w in _REPORTING)
+    return any(w in _OWN_FORCES or w in ("it", "they") for w in between[k + 1:k + 3])
 
 
 def _best_place(places: list[EntityMention]) -> EntityMention | None:

@@ -400,11 +400,14 @@ def _read_file(path: Path, defaults: _Defaults, max_bytes: int) -> Iterator[Docu
 
 
 def _files(path: Path) -> list[Path]:
-    """The files a path names: itself, or a folder's files at any depth, sorted, hidden ones skipped."""
+    """The files a path names: itself, or a folder's report files at any depth, sorted. In a folder,
+    hidden files and files of other kinds (a README.md, images) are not reports and are passed over;
+    a file named explicitly is always read, and rejected if it is of an unsupported kind."""
     if not path.is_dir():
         return [path]
     return sorted(p for p in path.rglob("*")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
+                  if p.is_file() and p.suffix.lower() in _READERS
+                  and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
 def _read_all(paths: Iterable[str | Path], defaults: _Defaults,

@@ -8,9 +8,10 @@ Rules, chosen so that a value is never more precise than the text:
 * Granularity is honest. "January 2020" is ``2020-01``, "early 2020" is ``2020``; a time of day is
   never a date by itself ("at 7:20am" alone has value None; next to a date it joins it:
   "at 7:20am local time on 3 March" is one expression, 3 March).
-* Weeks have no ISO granularity here. "last week", "the past weekend", "a week ago" resolve to the
-  days they may cover, written at the coarsest level those days share: the month when they fall in
-  one month, else the year, else None.
+* Weeks have no ISO granularity here. "last week" (the Monday-Sunday week before), "the past
+  weekend", "a week ago" (three days either side of seven days back) resolve to the days they may
+  cover, written at the coarsest level those days share: the month when they fall in one month,
+  else the year, else None.
 * Seasons ("last summer") give the year when the season falls within one; winter spans two: None.
 * A weekday without "next" is the most recent such day on or before the reference (a Sunday
   report's "on Sunday" is that day). "last Sunday" is the most recent strictly before it, "next
@@ -28,7 +29,8 @@ Rules, chosen so that a value is never more precise than the text:
   it, else a reading equal to the reference (datelines carry the publication date); else only
   the year is certain and the value is ``YYYY``.
 * Anaphoric expressions ("two days later", "the previous day") keep value None and give
-  ``offset_days``; the caller anchors them with `shift`.
+  ``offset_days``, read as written: "later"/"after" +N, "earlier"/"before" -N, hours 0. In "X two
+  days after Y" X is Y + 2; the caller anchors them with `shift`.
 
 Without a reference date every value that needs one is None; dates written in full still resolve.
 """

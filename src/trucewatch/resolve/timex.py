@@ -341,7 +341,8 @@ def _build_grammar() -> _Grammar:
     weekday = (rf"(?P<w>(?-i:{'|'.join(weekday_names)})\b|(?-i:{'|'.join(abbreviations)})\b\.?"
                rf"(?=,?\s+(?:\d|(?-i:{'|'.join(month_names)}))))")
     ampm = r"[ap](?:\.\s?m\.|\s?m\b)"  # "9pm", "9 p.m."; a sentence's full stop after "9pm" is not taken
-    zones = rf"(?:\s+(?:local\s+time|(?-i:{'|'.join(lex.time_zones)})\b|(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+time\b))?"
+    place_time = r"(?-i:[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2})\s+time\b"  # "Yemen time", "New York time"
+    zones = rf"(?:\s+(?:local\s+time|(?-i:{'|'.join(lex.time_zones)})\b|{place_time}))?"
     clock = (rf"(?:(?:[01]?\d|2[0-3]):[0-5]\d(?:\s*{ampm})?|(?:1[0-2]|0?[1-9])(?:[:.][0-5]\d)?\s*{ampm}|"
              rf"(?:[01]\d|2[0-3])[0-5]\d\s*(?:hrs|hours|h\b|GMT\b|UTC\b)|(?<=\bat\s)(?:[01]\d|2[0-3])[0-5]\d\b|"
              rf"midnight|noon|midday|dawn|dusk|daybreak|nightfall)")
