@@ -78,14 +78,18 @@ def ingest(
         if status == "unchanged":
             stats.unchanged += 1
         else:
+            stage = "extract"
             try:
                 mentions, entities = extract_document(item, extractor)
+                stage = "store"
                 status = store.save_document(item, mentions, entities)
             except Exception as exc:  # one bad document must not stop the batch; it is recorded
-                rejection = Rejection("extract", f"{type(exc).__name__}: {exc}", item.source_path or item.id)
+                rejection = Rejection(stage, f"{type(exc).__name__}: {exc}", item.source_path or item.id)
                 stats.failed += 1
                 stats.rejections.append(rejection)
                 store.record_rejection(rejection)
+                if progress:
+                    progress(str(rejection))
                 continue
             by_type.update(e.type for e in item.events)
             if status == "new":

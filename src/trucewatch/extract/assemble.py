@@ -45,6 +45,7 @@ class _Draft:
     weak: bool = False
     anaphoric: bool = False  # "the attack", "the truce": refers back to an event already reported
     background: bool = False  # told in a clause of earlier context ("after the US assassinated ...")
+    join_only: bool = False  # may only add to an event ("the agreement"), never found one
     order: int = 0
 
 
@@ -160,7 +161,8 @@ class Extractor:
         draft.background = any(w in _BACKGROUND_CLAUSE for w in s.lower[seg.lo:seg.lo + 2])
         date, source = date_and_source
         event.date, event.date_source = date, source
-        draft.anaphoric = source != "stated" and _definite(s, m)
+        draft.anaphoric = (source != "stated" and _definite(s, m)) or m.join_only
+        draft.join_only = m.join_only
         if m.kind == "force":
             return self._force(sm, m, seg, free, draft)
         ents = s.entities
@@ -232,7 +234,7 @@ class Extractor:
         event = draft.event
         nxt = sm.segments[m.segment + 1] if m.segment + 1 < len(sm.segments) else None
         relative = nxt if nxt is not None and s.lower[nxt.lo] in ("that", "which") else None
-        roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative)
+        roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative, m.verb_lo)
         actors = [a for a in roles.actor if a.type != "person" or not roles.actor]
         targets = roles.target
         # An attack on a base takes its occupant as target when the clause names one ("a US base"); the
@@ -325,7 +327,7 @@ class Extractor:
                 if earlier:
                     _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
                     continue
-                if any(_family(e.event.type) == _family(d.event.type) for e in events):
+                if d.join_only or any(_family(e.event.type) == _family(d.event.type) for e in events):
                     continue  # a back-reference to an event of another date: the report's own time
             best = None
             best_score = -1
@@ -426,8 +428,12 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
     out: dict[int, tuple[str | None, str | None]] = {}
     for m in sm.mentions:
         own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi]
+        if m.kind == "ceasefire" and own and all(_effective(s, tok(t)) for t in own) and said:
+            # A truce is dated when announced ("announced today"); "starting tomorrow" is when it
+            # takes effect, kept for the ledger but not the truce's date.
+            out[id(m)] = (_value(said[0]), "reporting")
+            continue
         if m.kind == "ceasefire" and len(own) > 1:
-            # A truce is dated when announced; "starting tomorrow" is when it takes effect.
             own = [t for t in own if not _effective(s, tok(t))] or own
         if own:
             out[id(m)] = (_value(min(own, key=lambda t: abs(tok(t) - m.head))), "stated")
@@ -559,6 +565,10 @@ def _modes_ok(ea: Event, eb: Event) -> bool:
     return {ea.mode, eb.mode} == {"airstrike", "raid"}
 
 
+def _generic_party(e: Entity) -> bool:
+    return e.name.lower().endswith(("militias", "groups", "factions"))
+
+
 def _places_compatible(a: Entity, b: Entity) -> bool:
     """Same place, one inside the other's name ("Erbil" and "Erbil International Airport"), or one
     a whole province or region (a coarse description of where the other is)."""
@@ -585,6 +595,11 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
                    or (weak_a and b.date_source in ("stated", "sentence") and len(b.date) >= len(a.date))):
         a.date, a.date_source = b.date, b.date_source
     if not into.actors and not soft:
+        into.actors = d.actors
+    elif a.type in ("ceasefire", "ceasefire_end") and d.actors and all(_generic_party(x) for x in into.actors) \
+            and not any(_generic_party(x) or is_state(x) for x in d.actors):
+        # "Iran-backed militias agreed ..." then "the Coordination Committee reached the agreement":
+        # the named body replaces the description.
         into.actors = d.actors
     if not into.targets and not soft:
         into.targets = d.targets

@@ -40,6 +40,8 @@ class Mention:
     mode: str | None = None
     strike_word: bool = False  # the trigger is a strike noun ("airstrike", "raid")
     passive: bool = False
+    verb_lo: int | None = None  # start of a participle that governs this noun ("targeted in the US raid")
+    join_only: bool = False  # a word that refers to an event but cannot report one alone ("the deal")
 
 
 @dataclass
@@ -168,10 +170,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         weapons = [i for i in g if i in mode_at]
         if not (nouns or verbs or (weak_verbs and weapons)):
             continue
-        if not nouns and min(g) > 0 and lower[min(g) - 1] == "to" and lower[min(g)] in lex.weapon_only_verbs:
+        if not nouns and lower[max(0, min(g) - 2):min(g)] in (["used", "to"], ["designed", "to"]):
             continue  # "the truck used to launch the rockets": an instrument, not an occurrence
-        if not nouns and not verbs and not weapons:
-            continue
         head = nouns[-1] if nouns else (verbs[0] if verbs else weak_verbs[0])
         seg_idx = segment_of(segs, head)
         seg = segs[seg_idx]
@@ -203,6 +203,22 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         if "heart" in words:
             continue
         out.append(Mention("force", head, min(g), max(g) + 1, seg_idx, mode, strike_word, passive))
+    return _link_participles(out, lower)
+
+
+def _link_participles(mentions: list[Mention], lower: list[str]) -> list[Mention]:
+    """"KH and KSS, the two targeted in the US raid", "fighters killed in US strikes": a participle
+    before "in/by" + a force noun is that noun's event, and what stands before it is the target."""
+    out: list[Mention] = []
+    for k, m in enumerate(mentions):
+        nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+        if (nxt is not None and m.head == m.lo and lower[m.head].endswith("ed") and nxt.segment == m.segment
+                and nxt.lo - m.hi <= 4 and lower[m.hi] in ("in", "by")
+                and lower[nxt.head] not in ("targeted", "hit", "struck")):
+            nxt.verb_lo = m.lo
+            nxt.mode = nxt.mode or m.mode
+            continue
+        out.append(m)
     return out
 
 
@@ -218,6 +234,11 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
         if _has(lower, a - 4, a, _REFUSAL):
             continue
         out.append(Mention("ceasefire", a, a, b, segment_of(segs, a)))
+    for i, t in enumerate(lower):
+        # "the agreement", "the deal": a truce already reported, never a new one.
+        if t in ("agreement", "deal", "accord", "pact", "arrangement") and i > 0 and lower[i - 1] in (
+                "the", "this", "that") and not _has(lower, i - 3, i, _REFUSAL):
+            out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i), join_only=True))
     force_words = lex.attack_nouns | lex.strike_nouns | lex.force_verbs | frozenset(
         {"attacking", "operations", "activity", "activities", "hostilities", "fire", "fighting", "target",
          "targeting"})

@@ -82,6 +82,8 @@ def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
 FACILITY_NOUNS = frozenset("base bases airbase installation installations facility facilities embassy compound "
                            "compounds convoy convoys positions position sites site outpost post posts consulate "
                            "headquarters camp vehicle vehicles targets target interests".split())
+_GOVERNING_VERBS = frozenset("killed kill kills killing hit hits struck targeted assassinated wounded injured "
+                             "bombed attacked".split())
 _FORCE_NOUNS = frozenset("attack attacks strike strikes airstrike airstrikes raid raids bombing blast barrage "
                          "assault".split())
 
@@ -138,7 +140,7 @@ def _after_word(s: AnalysedSentence, m: EntityMention, words: frozenset[str], ga
 
 def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passive: bool,
            entities: list[EntityMention], resolve: dict[str, Entity],
-           relative: Segment | None = None) -> Roles:
+           relative: Segment | None = None, verb_lo: int | None = None) -> Roles:
     """Roles of a use-of-force mention whose trigger spans tokens lo..hi (head inside). ``relative``
     is a relative clause after the trigger's noun ("that Washington blamed on X"), read for blame."""
     lower = s.lower
@@ -196,6 +198,26 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     elif not actor and left and lower[head] not in ("attack", "attacks", "strike", "strikes", "airstrike",
                                                         "airstrikes", "raid", "raids", "barrage", "blast"):
         actor = [left[-1]]
+    # A participle before the noun ("the two targeted in the US raid"): what precedes it was hit.
+    if verb_lo is not None and not target:
+        before = [m for m in actors if m.end <= verb_lo and m not in actor]
+        if before:
+            target = [before[-1]]
+            k = actors.index(before[-1])
+            while k > 0 and lower[actors[k - 1].end:actors[k].start] in (["and"], [",", "and"], [","]):
+                target.insert(0, actors[k - 1])
+                k -= 1
+    # "X killed Y in a drone strike": the clause's subject acts on its object, the noun names how.
+    if not actor and not target and (lower[lo - 1:lo] == ["in"] or lower[max(0, lo - 2):lo] in (
+            ["in", "a"], ["in", "an"])):
+        governed = [m for m in actors if m.end <= lo]
+        verbs = [k for k in range(seg.lo, lo) if lower[k] in _GOVERNING_VERBS]
+        if governed and verbs and governed[0].end <= verbs[0]:
+            if lower[verbs[0] - 1] in ("was", "were", "been", "being", "is", "are"):
+                target = [governed[0]]  # "X was killed ... in a drone strike": X is the victim
+            else:
+                actor = [governed[0]]
+                target = [m for m in governed if m.start > verbs[0]][:2]
     # 4. Objects: "on/against/targeting X", facilities "used by X", or the first actor-entity after a verb.
     if not target:
         for m in right:
@@ -208,7 +230,9 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             if m in actor:
                 continue
             gap = lower[hi:m.start]
-            if len(gap) <= 8 and (any(w in _OBJECT_PREPS for w in gap[:4]) or len(gap) <= 3):
+            noun_trigger = lower[head] in _FORCE_NOUNS or lower[head].endswith("strikes")
+            if len(gap) <= 8 and (any(w in _OBJECT_PREPS for w in gap[:4]) or (
+                    len(gap) <= 3 and not noun_trigger and "," not in gap)):
                 target = [m]
                 # Coordinated objects: "KH and KSS", "the IRGC and affiliated militias".
                 k = right.index(m)
