@@ -48,8 +48,9 @@ def commands(group: Any, prefix: str = "trucewatch") -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def readme() -> str:
+def read_readme() -> str:
+    """README.md's text; called inside each test (not a fixture) so that a missing README makes
+    every check FAIL rather than ERROR or skip."""
     assert README.is_file(), f"{README} is missing: it must document every command and setting"
     return README.read_text(encoding="utf-8")
 
@@ -63,23 +64,27 @@ def test_docs_cli_lists_commands_from_the_app() -> None:
 
 
 @pytest.mark.parametrize("command", CLI_COMMANDS)
-def test_docs_cli_readme_names_every_command(readme: str, command: str) -> None:
+def test_docs_cli_readme_names_every_command(command: str) -> None:
+    readme = read_readme()
     assert re.search(rf"{re.escape(command)}(?![\w-])", readme), f"README.md does not mention `{command}`"
 
 
 @pytest.mark.parametrize("setting", config.SETTINGS, ids=lambda s: s.name)
-def test_docs_cli_readme_names_every_setting(readme: str, setting: config.Setting) -> None:
+def test_docs_cli_readme_names_every_setting(setting: config.Setting) -> None:
+    readme = read_readme()
     assert f"`{setting.name}`" in readme, f"README.md does not name the setting `{setting.name}`"
     if setting.env:
         assert re.search(rf"\b{setting.env}\b", readme), f"README.md does not mention ${setting.env}"
 
 
-def test_docs_cli_readme_names_no_unknown_variable(readme: str) -> None:
+def test_docs_cli_readme_names_no_unknown_variable() -> None:
+    readme = read_readme()
     known = {s.env for s in config.SETTINGS if s.env}
     assert set(_ENV.findall(readme)) <= known, "README.md names variables that are not settings"
 
 
-def test_docs_cli_readme_runs_no_unknown_command(readme: str) -> None:
+def test_docs_cli_readme_runs_no_unknown_command() -> None:
+    readme = read_readme()
     known = {c.split()[1] for c in CLI_COMMANDS}
     used = {m for block in _FENCE.finditer(readme) for m in _INVOCATION.findall(block.group(0))}
     assert used <= known, f"README.md code blocks run commands that do not exist: {sorted(used - known)}"

@@ -1,0 +1,185 @@
+"""Throughput and peak memory of ingest + extraction, beside a bare spaCy tokenizer pass.
+
+Runs the real path a user runs: the documents are written to a JSONL file, then
+``trucewatch.pipeline.ingest`` reads it, extracts events and stores them in an on-disk SQLite
+database (WAL mode, one transaction per document), in one process on one core. In the same run, a
+bare ``spacy.blank("en")`` tokenizer pass goes over the same texts, so the ratio between the two says
+how much the pipeline costs on this machine whatever the machine's speed (issue 2: a minimal
+ruler + matcher pipeline ran at about 1/7 of the tokenizer's speed; the target is >= 200 docs/s).
+
+Documents: the real articles of ``../shared/corpus/real/news.jsonl.gz`` (Wikinews, FA-KES, Reuters;
+the first ``--limit`` of them, in file order) when present, else generated variants of the reports
+in ``examples/`` (paragraphs reordered, dates shifted, each with its own id so that none is skipped
+as a duplicate). The output says which was used.
+
+    .venv/bin/python benchmarks/throughput.py [--limit 10000] [--source real|examples] [--profile N]
+
+``--profile N`` runs the ingest under cProfile and prints the N most expensive functions (by time
+spent inside them, and by cumulative time); the profiler slows the run, so its figures are not the
+benchmark's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gzip
+import json
+import pstats
+import random
+import resource
+import shlex
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+REAL = SHARED / "corpus" / "real" / "news.jsonl.gz"
+EXAMPLES = ROOT / "examples"
+TARGET_DOCS_PER_S = 200
+REFERENCE_RATIO = 7  # a minimal ruler + matcher pipeline, measured for issue 2
+
+
+@dataclass
+class Timing:
+    wall: float
+    cpu: float
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (Linux reports ru_maxrss in KiB)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024
+
+
+def real_records(limit: int) -> Iterator[dict[str, Any]]:
+    """The first ``limit`` articles of the real corpus, as its JSONL records."""
+    with gzip.open(REAL, "rt", encoding="utf-8") as fh:
+        for n, line in enumerate(fh):
+            if n >= limit:
+                return
+            yield json.loads(line)
+
+
+def example_records(limit: int) -> Iterator[dict[str, Any]]:
+    """``limit`` varied reports generated from examples/: each example's body paragraphs in a
+    shuffled order, its publication date moved by a few weeks (so relative dates resolve
+    differently), under an id of its own."""
+    from trucewatch.ingest import read_paths
+    from trucewatch.models import Document
+
+    bases = [d for d in read_paths([EXAMPLES]) if isinstance(d, Document)]
+    if not bases:
+        raise SystemExit(f"no readable reports in {EXAMPLES}")
+    rng = random.Random(0)
+    for n in range(limit):
+        base = bases[n % len(bases)]
+        title, _, body = base.text.partition("\n")
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        rng.shuffle(paragraphs)
+        published = None
+        if base.published:
+            shifted = dt.date.fromisoformat(base.published[:10]) + dt.timedelta(weeks=n // len(bases) % 52)
+            published = shifted.isoformat()
+        yield {"id": f"example-{n}", "outlet": base.outlet, "published": published, "title": base.title,
+               "text": title + "\n\n" + "\n\n".join(paragraphs)}
+
+
+def tokenizer_pass(texts: list[str]) -> tuple[Timing, int]:
+    """Time a bare ``spacy.blank("en")`` tokenizer over the texts; returns the timing and tokens."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    tokens = 0
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text in texts:
+        tokens += len(nlp.tokenizer(text))
+    return Timing(time.perf_counter() - wall, time.process_time() - cpu), tokens
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=10_000, help="number of documents (default 10000)")
+    ap.add_argument("--source", choices=("real", "examples"), default=None,
+                    help="real articles (default when ../shared/corpus/real/news.jsonl.gz exists) "
+                         "or generated variants of examples/")
+    ap.add_argument("--profile", type=int, default=0, metavar="N",
+                    help="profile the ingest with cProfile and print the N costliest functions")
+    args = ap.parse_args(argv)
+    source = args.source or ("real" if REAL.exists() else "examples")
+    if source == "real" and not REAL.exists():
+        raise SystemExit(f"{REAL} not found: use --source examples")
+
+    rss_start = peak_rss_mb()
+    records = list(real_records(args.limit) if source == "real" else example_records(args.limit))
+    texts = [r["text"] for r in records if isinstance(r.get("text"), str)]
+    chars = sum(map(len, texts))
+
+    from trucewatch.extract.assemble import Extractor
+    from trucewatch.pipeline import ingest
+    from trucewatch.store import Store
+
+    started = time.perf_counter()
+    extractor = Extractor()
+    build = time.perf_counter() - started
+
+    tok, tokens = tokenizer_pass(texts)
+
+    with tempfile.TemporaryDirectory(prefix="trucewatch-bench-") as tmp:
+        batch = Path(tmp) / "batch.jsonl"
+        with batch.open("w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        del records
+        rss_before = peak_rss_mb()
+        profiler = cProfile.Profile() if args.profile else None
+        with Store(Path(tmp) / "bench.db") as store:
+            wall, cpu = time.perf_counter(), time.process_time()
+            if profiler:
+                profiler.enable()
+            stats = ingest([batch], store, extractor=extractor)
+            if profiler:
+                profiler.disable()
+            run = Timing(time.perf_counter() - wall, time.process_time() - cpu)
+            db_mb = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 1e6
+    rss_peak = peak_rss_mb()
+
+    docs = stats.read
+    docs_per_s = docs / run.wall
+    ratio = run.wall / tok.wall
+    source_desc = (f"real articles, first {len(texts):,} of {REAL}" if source == "real"
+                   else f"{len(texts):,} generated variants of the reports in {EXAMPLES}")
+    print(f"documents       {source_desc}")
+    print(f"                {chars / len(texts):,.0f} characters and {tokens / len(texts):,.0f} tokens per "
+          f"document on average")
+    print(f"ingest+extract  {docs:,} documents in {run.wall:.1f}s wall, {run.cpu:.1f}s CPU: "
+          f"{docs_per_s:,.0f} docs/s on one core ({tokens / run.wall:,.0f} tokens/s); "
+          f"target >= {TARGET_DOCS_PER_S} docs/s: {'met' if docs_per_s >= TARGET_DOCS_PER_S else 'NOT met'}")
+    print(f"                new {stats.new:,}, updated {stats.updated:,}, unchanged {stats.unchanged:,}, "
+          f"failed {stats.failed:,}; building the extractor took {build:.1f}s (not counted)")
+    print(f"tokenizer only  {len(texts):,} documents in {tok.wall:.2f}s wall: {len(texts) / tok.wall:,.0f} docs/s "
+          f"({tokens / tok.wall:,.0f} tokens/s) with a bare spacy.blank('en') tokenizer")
+    print(f"ratio           ingest+extract takes {ratio:.1f}x the tokenizer's time "
+          f"(runs at 1/{ratio:.1f} of its speed; the minimal ruler+matcher reference: 1/{REFERENCE_RATIO})")
+    print(f"peak RSS        {rss_peak:,.0f} MB for the process (ru_maxrss); {rss_start:,.0f} MB at start, "
+          f"{rss_before:,.0f} MB with the documents loaded and the extractor built; database {db_mb:,.1f} MB")
+    events = ", ".join(f"{t} {n:,}" for t, n in sorted(stats.events_by_type.items(), key=lambda kv: -kv[1]))
+    print(f"events by type  {sum(stats.events_by_type.values()):,} in all: {events or 'none'}")
+    if stats.rejections:
+        print(f"rejections      {len(stats.rejections):,}, the first: {stats.rejections[0]}")
+    print(f"command         {shlex.join([Path(sys.executable).as_posix(), *sys.argv])}")
+    if profiler:
+        for order in ("tottime", "cumulative"):
+            print(f"\n---- profile, the {args.profile} costliest functions by {order} ----")
+            pstats.Stats(profiler, stream=sys.stdout).strip_dirs().sort_stats(order).print_stats(args.profile)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
