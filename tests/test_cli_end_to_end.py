@@ -137,7 +137,7 @@ def listed(*options: str, db: Path) -> list[dict[str, str]]:
     header, rows = table(result.stdout, title)
     assert header == EVENT_COLUMNS
     assert title == f"{len(rows)} events"
-    return [dict(zip(header, row)) for row in rows]
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def key(row: dict[str, str]) -> tuple[str, str, str]:
@@ -288,7 +288,7 @@ def test_cli_database_from_trucewatch_db_env(tmp_path: Path, monkeypatch: pytest
     result = run("ingest", "report.txt", "--published", "2021-03-22", env=env)
     assert result.exit_code == 0, result.output
     assert env_db.exists() and not (tmp_path / "trucewatch.db").exists()
-    rows = [dict(zip(EVENT_COLUMNS, r)) for r in table(run("events", env=env).stdout, "1 events")[1]]
+    rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in table(run("events", env=env).stdout, "1 events")[1]]
     assert [(r["date"], r["type"], r["killed"]) for r in rows] == [("2021-03-21", "attack", "2")]
     # --db wins over the environment
     other = tmp_path / "other.db"

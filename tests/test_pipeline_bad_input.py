@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -225,7 +225,7 @@ def test_pipeline_extraction_failure_keeps_the_stored_version(tmp_path: Path, ex
 # ---- through the CLI ----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def cli_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, list[Path], Result]]:
+def cli_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], Result]:
     """One CLI ingest over every bad input plus an invalid-UTF-8 file and a good one."""
     folder = tmp_path_factory.mktemp("batch")
     bad_paths = []
@@ -239,22 +239,22 @@ def cli_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, 
     db = folder / "ledger.db"
     result = CliRunner().invoke(app, ["ingest", *map(str, bad_paths), str(latin), str(good), "--db", str(db)],
                                 env={"COLUMNS": "80"})  # narrow: long paths must not wrap
-    yield db, bad_paths, result
+    return db, bad_paths, result
 
 
 def test_cli_bad_inputs_exit_1_with_one_line_per_failure(cli_batch: tuple[Path, list[Path], Result]) -> None:
-    db, bad_paths, result = cli_batch
+    _, bad_paths, result = cli_batch
     assert result.exit_code == 1, result.output
     stderr = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(stderr) == len(BAD) + 1  # one per failure, plus the warning about latin.txt
-    for bad, path in zip(BAD, bad_paths):
+    for bad, path in zip(BAD, bad_paths, strict=True):
         [line] = [s for s in stderr if f"{path}:" in s]
         where = f"{path}:{bad.line}:" if bad.line else f"{path}:"
         assert line.startswith(f"failed {where}") and bad.problem in line, line
 
 
 def test_cli_invalid_utf8_is_a_warning_not_a_failure(cli_batch: tuple[Path, list[Path], Result]) -> None:
-    db, bad_paths, result = cli_batch
+    _, bad_paths, result = cli_batch
     latin = bad_paths[0].parent / "latin.txt"
     [line] = [s for s in result.stderr.splitlines() if str(latin) in s]
     assert line == f"warning {latin}: invalid UTF-8 decoded with replacement"

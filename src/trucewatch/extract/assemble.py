@@ -12,25 +12,19 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from trucewatch.extract.anaphora import Discourse
 from trucewatch.extract.casualties import casualties
 from trucewatch.extract.clauses import Segment
 from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, obligations_in
 from trucewatch.extract.lexicon import Lexicon, load_lexicon
 from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anchored, find_mentions
 from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
-    owner, related, speaker, speaks
+    owner, related, speaker, speaks, target_entity
 from trucewatch.models import Document, Entity, Event
 from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
 from trucewatch.resolve.names import Gazetteer
 
-# Back-references to a group named earlier in the report.
-_ANAPHORS = {
-    ("the", "group"): "group", ("the", "militia"): "group", ("the", "group's"): "group",
-    ("the", "movement"): "group", ("the", "brigades"): "group", ("the", "organisation"): "group",
-    ("the", "organization"): "group",
-}
-_PLURAL_MILITIA = frozenset({"militias", "factions", "militiamen", "paramilitaries", "fighters"})
 _PAST_CONTEXT = frozenset("had previous previously earlier ago since last former then back".split())
 _REPORTING = frozenset("said says told announced stated reported confirmed claimed added declared warned "
                        "tweeted posted".split())
@@ -72,14 +66,14 @@ class Extractor:
         sentences = self.analyser.analyse(doc)
         ref = _reference(doc.published)
         drafts: list[_Draft] = []
-        last_group: Entity | None = None
+        discourse = Discourse(self._resolve)
         last_actor: Entity | None = None
         previous_date: str | None = None
         doc_countries: Counter[str] = Counter()
         entity_counts: Counter[str] = Counter()
         narrative: str | None = None
         for s in sentences:
-            last_group = self._resolve_anaphora(s, last_group)
+            discourse.resolve_sentence(s)
             for m in s.entities:
                 if is_place(m, s):
                     c = m.entity.country if m.entity.type != "state" else m.entity.name
@@ -133,22 +127,6 @@ class Extractor:
         return out, sentences
 
     # ------------------------------------------------------------------ per mention
-    def _resolve_anaphora(self, s: AnalysedSentence, last_group: Entity | None) -> Entity | None:
-        """Add "the group"/"the militia" mentions for the last group named, and track that group."""
-        taken = {k for m in s.entities for k in range(m.start, m.end)}
-        added: list[EntityMention] = []
-        for i in range(len(s.lower) - 1):
-            key = (s.lower[i], s.lower[i + 1])
-            if key in _ANAPHORS and last_group is not None and i + 1 not in taken:
-                added.append(EntityMention(i, i + 2, s.starts[i], s.starts[i + 1] + len(s.tokens[i + 1]),
-                                           s.span_text(i, i + 2), last_group))
-        if added:
-            s.entities = sorted(s.entities + added, key=lambda m: m.start)
-        for m in s.entities:
-            if m.entity.type in GROUP_TYPES and not is_state(m.entity):
-                last_group = m.entity
-        return last_group
-
     def _draft(self, sm: SentenceMentions, m: Mention, date_and_source: tuple[str | None, str | None],
                doc: Document, last_actor: Entity | None) -> _Draft | None:
         s = sm.sentence
@@ -179,6 +157,13 @@ class Extractor:
             mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
             med_ids = {e.id for e in mediators}
             parties = list({p.id: p for p in parties if p.type != "person" and p.id not in med_ids}.values())
+        if m.kind == "ceasefire":
+            # Who must meet a condition is not thereby a party: "on condition that Iraq's government ..."
+            cond = next((k for k in range(m.hi, len(s.lower)) if s.lower[k] in _CONDITION_OPENERS), None)
+            if cond is not None:
+                inside = {x.entity.id for x in actors_in if x.start > cond}
+                outside = {x.entity.id for x in actors_in if x.start <= cond}
+                parties = [p for p in parties if p.id in outside or p.id not in inside]
             draft.actors = [p for p in parties if not is_state(p)] or parties[:1]
             draft.targets = [p for p in parties if is_state(p) and p not in draft.actors]
             if m.kind == "ceasefire":
@@ -213,10 +198,13 @@ class Extractor:
                 coalition = self.gazetteer.lookup("foreign troops")
                 draft.targets = [coalition] if coalition else []
         elif m.kind == "troop_change":
-            local = [x for x in actors_in if seg.lo <= x.start < seg.hi] or actors_in
-            states = [actor_entity(x.entity, self._resolve) for x in local]
-            states = [e for e in states if is_state(e)]
-            draft.actors = states[:1]
+            local = [x for x in actors_in if seg.lo <= x.start < seg.hi and not speaks(x, s)] or actors_in
+            before = [x for x in local if x.end <= m.lo]
+            if not before and s.lower[seg.lo] in ("which", "who"):
+                before = [x for x in actors_in if x.end in (seg.lo, seg.lo - 1)]
+            ordered = list(reversed(before)) + [x for x in local if x.end > m.lo]
+            states = [actor_entity(x.entity, self._resolve) for x in ordered]
+            draft.actors = [e for e in states if is_state(e)][:1]
             local_places = [x for x in places if seg.lo <= x.start < seg.hi and x.entity.type in PLACE_RANK]
             if local_places:
                 draft.location = max(local_places, key=lambda x: PLACE_RANK[x.entity.type]).entity
@@ -240,12 +228,14 @@ class Extractor:
         # An attack on a base takes its occupant as target when the clause names one ("a US base"); the
         # victims may also be named in a clause of their own ("three KH members were killed when ...").
         if not targets:
-            spans = [(seg.lo, seg.hi)] + [(sm.segments[k].lo, sm.segments[k].hi) for k in free]
+            # Relative clauses ("in which three US soldiers died") describe other things.
+            spans = [(seg.lo, seg.hi)] + [(sm.segments[k].lo, sm.segments[k].hi) for k in free
+                                          if s.lower[sm.segments[k].lo] not in _OTHER_TIME_CLAUSE | {"where", "in"}]
             for x in sorted(s.entities, key=lambda x: (not seg.lo <= x.start < seg.hi, x.start)):
                 if not any(lo <= x.start < hi for lo, hi in spans):
                     continue
                 if is_actor(x, s) and x.entity not in actors and not speaks(x, s):
-                    e = actor_entity(x.entity, self._resolve)
+                    e = target_entity(x.entity, self._resolve)
                     if is_state(e) or e.type in GROUP_TYPES or e.type == "person":
                         if not actors or e.id != actors[0].id:
                             targets = [e]
@@ -255,12 +245,14 @@ class Extractor:
         # reporters' own word is the best guide ("drone strike" vs "drone attack"), then the target.
         if actors:
             kind = "strike" if is_state(actors[0]) else "attack"
-        elif m.mode == "airstrike" or m.strike_word:
+        elif m.mode == "airstrike":
             kind = "strike"
-        elif targets and not is_state(targets[0]) and (targets[0].type in GROUP_TYPES or targets[0].type == "person"):
+        elif targets and is_state(targets[0]):
+            kind = "attack"
+        elif targets and (targets[0].type in GROUP_TYPES or targets[0].type == "person"):
             kind = "strike"
         else:
-            kind = "attack"
+            kind = "strike" if m.strike_word else "attack"
         event.type = kind
         event.mode = m.mode or ("airstrike" if kind == "strike" and m.strike_word and s.lower[m.head] in (
             "airstrike", "airstrikes") else "unknown")
@@ -279,6 +271,8 @@ class Extractor:
         tied = anchored(event.date, event.date_source, rank, event.killed is not None or event.injured is not None,
                         s.lower[m.head] in self.lex.attack_nouns and s.lower[m.head].endswith("s"))
         if _generic(s, seg, m.head, self.lex, tied):
+            return None
+        if m.habitual and event.date_source != "stated" and event.killed is None and event.injured is None:
             return None
         draft.weak = not (tied or actors or targets)
         return draft
@@ -474,6 +468,7 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
 _OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who that".split())
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())
 _EFFECTIVE = frozenset("starting start starts from effective until till begin begins beginning effect".split())
 
 
@@ -602,6 +597,10 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
         # the named body replaces the description.
         into.actors = d.actors
     if not into.targets and not soft:
+        into.targets = d.targets
+    elif d.targets and into.targets and all(_generic_party(x) for x in into.targets) and not any(
+            _generic_party(x) for x in d.targets):
+        # "strikes against Iran-backed militias" + "facilities used by KH and KSS": the named groups.
         into.targets = d.targets
     if d.location and (into.location is None or PLACE_RANK.get(d.location.type, 0) > PLACE_RANK.get(
             into.location.type, 0)):

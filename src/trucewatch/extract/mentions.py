@@ -42,6 +42,7 @@ class Mention:
     passive: bool = False
     verb_lo: int | None = None  # start of a participle that governs this noun ("targeted in the US raid")
     join_only: bool = False  # a word that refers to an event but cannot report one alone ("the deal")
+    habitual: bool = False  # "militias that have attacked US interests", "were attacking": a pattern
 
 
 @dataclass
@@ -84,8 +85,8 @@ def _hypothetical(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bo
     """A modal, a condition or a threat verb governs the trigger: "would unleash attacks", "vowed to strike"."""
     lo = max(seg.lo, head - 6)
     window = lower[lo:head]
-    if any(t in _MODALS for t in window):
-        # "which could have been retaliation" and "would unleash attacks" alike: the event is not asserted.
+    if any(t in _MODALS for t in window) or any(t in ("could", "might", "may", "would") for t in lower[seg.lo:head]):
+        # "which could have been retaliation for the bombing", "would unleash attacks": not asserted.
         return True
     if any(t in _CONDITIONAL for t in lower[seg.lo:head]):
         return True
@@ -188,7 +189,7 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
                     break
         strike_word = any(lower[i] in lex.strike_nouns or lower[i] in ("action", "actions") for i in g) \
             or mode == "airstrike"
-        passive = (bool(verbs or weak_verbs) and not nouns and any(
+        passive = (bool(verbs or weak_verbs) and not nouns and not lower[head].endswith("ing") and any(
             t in _BE for t in lower[max(seg.lo, head - 3):head])) or any(
             t in ("came", "come", "comes", "coming") for t in lower[max(seg.lo, min(g) - 3):min(g)]) and (
             "under" in lower[max(seg.lo, min(g) - 3):min(g)])
@@ -202,7 +203,12 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             continue
         if "heart" in words:
             continue
-        out.append(Mention("force", head, min(g), max(g) + 1, seg_idx, mode, strike_word, passive))
+        habitual = not nouns and (
+            (lower[head].endswith("ing") and any(t in _BE for t in lower[max(seg.lo, head - 2):head]))
+            or (lower[seg.lo] in ("that", "which", "who") and any(
+                t in ("have", "has") for t in lower[max(seg.lo, head - 3):head])))
+        out.append(Mention("force", head, min(g), max(g) + 1, seg_idx, mode, strike_word, passive,
+                           habitual=habitual))
     return _link_participles(out, lower)
 
 
@@ -300,6 +306,8 @@ def _demand_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> 
         if lower[a] in ("demands", "demand", "asks", "vote") and _has(lower, seg.lo, a, frozenset(
                 {"if", "must", "to", "will", "would", "unless"})):
             continue
+        if _has(lower, 0, a, frozenset({"conditional", "condition", "provided", "if", "unless"})):
+            continue  # "conditional on Al-Khadimi demanding ...": a term of a deal, not a demand made
         if _has(lower, max(seg.lo, a - 3), a, _MODALS | frozenset({"must", "to", "if"})) and not _has(
                 lower, max(seg.lo, a - 6), a, frozenset({"caused", "forced", "prompted", "led", "pushed"})):
             continue
@@ -349,7 +357,8 @@ def _troop_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         before = lower[max(0, a - 8):a]
         if any(w in ("timetable", "timeline", "demand", "demanded", "demands", "demanding", "calling",
                      "call", "called", "if", "provided", "condition", "expel", "unless", "asking", "asked",
-                     "pending", "waited", "waiting", "whether", "want", "wants", "for") for w in before):
+                     "pending", "waited", "waiting", "whether", "want", "wants", "for", "requesting", "request",
+                     "requested", "urging", "urged", "asking", "must") for w in before):
             continue
         if _has(lower, max(seg.lo, a - 4), a, _NEG) or _has(lower, b, b + 2, frozenset({"not"})):
             continue

@@ -82,6 +82,9 @@ def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
 FACILITY_NOUNS = frozenset("base bases airbase installation installations facility facilities embassy compound "
                            "compounds convoy convoys positions position sites site outpost post posts consulate "
                            "headquarters camp vehicle vehicles targets target interests".split())
+_LIGHT_VERBS = frozenset("carried conducted launched launching ordered order mounted staged began begun "
+                         "started starting executed undertook unleashed".split())
+_CASUALTY_VERBS = frozenset("killing killed wounding wounded injuring injured".split())
 _GOVERNING_VERBS = frozenset("killed kill kills killing hit hits struck targeted assassinated wounded injured "
                              "bombed attacked".split())
 _FORCE_NOUNS = frozenset("attack attacks strike strikes airstrike airstrikes raid raids bombing blast barrage "
@@ -104,15 +107,21 @@ def speaks(m: EntityMention, s: AnalysedSentence) -> bool:
     """The entity is the source of the sentence ("the Pentagon said", "according to the Iraqi military"),
     not a party to the event it reports."""
     after = s.lower[m.end:m.end + 3]
-    before = s.lower[max(0, m.start - 3):m.start]
+    before = s.lower[max(0, m.start - 6):m.start]
     return bool(set(after) & _REPORTING) or "according" in before or bool(
         set(after[:1]) & {"officials", "official", "spokesman", "spokesperson", "statement", "sources"})
+
+
+_TITLE_NOUNS = frozenset("leader commander chief spokesman spokesperson spokeswoman head founder official "
+                         "officials secretary-general deputy member members fighter fighters".split())
 
 
 def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
     e = m.entity
     if e.is_place:
         return False
+    if m.end + 1 < len(s.lower) and s.lower[m.end] in _TITLE_NOUNS and s.tokens[m.end + 1][:1].isupper():
+        return False  # "PMF leader Abu Mahdi al-Muhandis": the organisation titles a person
     if e.type == "state" and e.country == e.name and m.start > 0 and s.lower[m.start - 1] in (
             "in", "inside", "into", "across", "to", "from", "near"):
         return False
@@ -126,6 +135,19 @@ def actor_entity(e: Entity, resolve: dict[str, Entity]) -> Entity:
     for rel in e.relations:
         if rel.get("type") in ("leader_of", "spokesman_of", "member_of") and rel.get("target") in resolve:
             return resolve[rel["target"]]
+    return e
+
+
+def target_entity(e: Entity, resolve: dict[str, Entity]) -> Entity:
+    """A person hit stands for the group they serve in ("a KH commander" -> Kataib Hezbollah); a
+    leader of a state or force is a target in their own right (Qassem Soleimani)."""
+    if e.type != "person" or any(r.get("type") == "leader_of" for r in e.relations):
+        return e
+    for rel in e.relations:
+        if rel.get("type") == "member_of" and rel.get("target") in resolve:
+            group = resolve[rel["target"]]
+            if not is_state(group):
+                return group
     return e
 
 
@@ -149,7 +171,8 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
         for m in entities:
             if _in(relative, m) and not is_place(m, s) and (
                     lower[max(0, m.start - 2):m.start] == ["blamed", "on"] or lower[m.end:m.end + 2] in (
-                        ["was", "blamed"], ["were", "blamed"], ["claimed", "responsibility"])):
+                        ["was", "blamed"], ["were", "blamed"], ["claimed", "responsibility"])
+                    or "claimed" in lower[max(relative.lo, m.start - 6):m.start]):
                 ents.append(m)
     actors = [m for m in ents if is_actor(m, s)]
     actor: list[EntityMention] = []
@@ -158,7 +181,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     # 1. Agent phrases: "by X" after the trigger, claims and blame anywhere in the clause.
     for m in actors:
         k = m.start - 1
-        while k > hi and lower[k] not in ("by",) and m.start - k <= 3:
+        while k > hi and lower[k] not in ("by",) and m.start - k <= 5:
             k -= 1
         if m.start >= hi and lower[k] == "by" and lower[k - 1] not in _NOT_AGENT and not _after_word(
                 s, m, frozenset({"backed", "supported", "led", "funded", "-"}), gap=1):
@@ -180,11 +203,20 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             if m.end <= lo and lo - m.end <= 3 and not _after_word(s, m, _OBJECT_PREPS | {"of"}, gap=1) \
                     and not owner(m, s):
                 between = lower[m.end:lo]
-                if all(w in ("'s", "’s", "-", "led", "drone", "air", "military", "jets", "forces", "f-15",
-                             "f-16", "precision", "retaliatory", "defensive", "new") or w.isdigit()
-                       for w in between):
+                if (between[:1] in (["'s"], ["’s"])) or all(
+                        w in ("'s", "’s", "-", "led", "drone", "air", "military", "jets", "forces", "f-15",
+                              "f-16", "precision", "retaliatory", "defensive", "new") or w.isdigit()
+                        for w in between):
                     actor = [m]
                     break
+    # 2b. The subject of a light verb whose object is the trigger noun: "Saudi coalition jets carried
+    # out an airstrike", "Biden ordered airstrikes", "US forces had conducted precision strikes".
+    if not actor:
+        light = [k for k in range(seg.lo, lo) if lower[k] in _LIGHT_VERBS and lo - k <= 6]
+        if light:
+            subject = [m for m in actors if m.end <= light[-1] and _not_speaker(lower, m.end, light[-1])]
+            if subject:
+                actor = [subject[-1]]
     # 3. Subject of an active verb trigger / object of a passive one.
     left = [m for m in actors if m.end <= lo and not _after_word(s, m, _OBJECT_PREPS | _LOCATIVE, gap=1)
             and _not_speaker(lower, m.end, lo) and not owner(m, s)]
@@ -218,7 +250,15 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             else:
                 actor = [governed[0]]
                 target = [m for m in governed if m.start > verbs[0]][:2]
-    # 4. Objects: "on/against/targeting X", facilities "used by X", or the first actor-entity after a verb.
+    # 4. Objects: "on/against/targeting X", facilities "used by X", victims ("injuring 5 U.S. personnel"),
+    # or the first actor-entity after a verb.
+    if not target:
+        for m in ents:
+            before = lower[max(seg.lo, m.start - 5):m.start]
+            if is_actor(m, s) and m not in actor and any(w in _CASUALTY_VERBS for w in before) and not any(
+                    w in _BLAME for w in before):
+                target = [m]
+                break
     if not target:
         for m in right:
             if lower[max(0, m.start - 3):m.start][-2:] in (["used", "by"], ["operated", "by"], ["belonging", "to"],
@@ -255,7 +295,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
         countries.insert(0, location.entity.country)
     return Roles(
         actor=[actor_entity(m.entity, resolve) for m in actor],
-        target=[m.entity for m in target],
+        target=[target_entity(m.entity, resolve) for m in target],
         location=location.entity if location else None,
         countries=countries,
     )

@@ -135,6 +135,8 @@ class Analyser:
             label = "PLACE" if entity.is_place else "ACTOR"
             # Reports use both straight and curly apostrophes: "Iraq's parliament", "Kata’ib Hezbollah".
             variants = {surface, surface.replace("'", "’"), surface.replace("’", "'")}
+            if "-" in surface and not case_sensitive:
+                variants.add(surface.replace("-", " "))  # "Iran backed militias", "Ain al Asad"
             for v in variants:
                 (sensitive if case_sensitive else insensitive).append({"label": label, "pattern": v, "id": entity.id})
         # Patterns are added after the rulers exist and nlp.initialize() is never called: it would wipe them.

@@ -1,0 +1,132 @@
+"""Back-references within a report: "the group", "the militias", "the base", "he said".
+
+News writes a name once and then refers back to it. ``Discourse`` walks a report's sentences in
+order, remembers the last armed group, the last description of unnamed groups, the last place of
+each kind and who has been speaking, and adds entity mentions for the back-references it can
+resolve, so that the role rules see "the group" as Kataib Hezbollah and "the airport" as Erbil
+International Airport. Only references with a compatible antecedent earlier in the same report are
+resolved; nothing is guessed from outside the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from trucewatch.extract.roles import GROUP_TYPES, actor_entity, is_state
+from trucewatch.models import Entity
+from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
+
+# Singular descriptions of one group named before.
+_GROUP_NOUNS = frozenset({"group", "militia", "movement", "brigades", "organisation", "organization", "group's"})
+# Plural descriptions of unnamed groups ("the militias", "armed factions", "some factions").
+_PLURAL_NOUNS = frozenset({"militias", "factions", "militiamen", "paramilitaries"})
+_PLURAL_OPENERS = frozenset({"the", "armed", "militia", "some", "resistance", "several", "these", "those", "other"})
+# Descriptions of a place named before, by the gazetteer type they may refer to.
+_PLACE_NOUNS = {
+    "base": ("military base",), "airbase": ("military base",), "airport": ("military base", "facility"),
+    "embassy": ("facility", "military base"), "compound": ("facility", "military base"),
+    "field": ("military base", "facility"), "camp": ("military base",),
+}
+# Titles after which a name or an organisation is the speaker: "KH spokesman", "spokesperson of KSS".
+_TITLES = frozenset("spokesman spokeswoman spokesperson secretary-general leader commander official "
+                    "officials chief head minister secretary envoy adviser advisor president".split())
+_PRONOUNS = frozenset({"he", "she"})
+_NAME = re.compile(r"^[A-Z][\w'’\-]+$")
+
+
+@dataclass
+class Discourse:
+    """What a report has named so far, to resolve back-references in the next sentence."""
+
+    resolve: dict[str, Entity]
+    last_group: Entity | None = None
+    last_generic: Entity | None = None
+    last_place: dict[str, Entity] = field(default_factory=dict)
+    speaker: Entity | None = None
+    # surnames of people introduced with their organisation ("Kadhim al-Fartusi, the spokesperson of KSS")
+    affiliations: dict[str, Entity] = field(default_factory=dict)
+
+    def resolve_sentence(self, s: AnalysedSentence) -> None:
+        """Add mentions for the sentence's back-references, then remember what it names."""
+        taken = {k for m in s.entities for k in range(m.start, m.end)}
+        added: list[EntityMention] = []
+        lower = s.lower
+        for i in range(len(lower) - 1):
+            if i in taken or i + 1 in taken:
+                continue
+            first, second = lower[i], lower[i + 1]
+            entity: Entity | None = None
+            if first == "the" and second in _GROUP_NOUNS:
+                entity = self.last_group
+            elif first in _PLURAL_OPENERS and second in _PLURAL_NOUNS:
+                entity = self.last_generic or self.last_group
+            elif first == "the" and second in _PLACE_NOUNS:
+                entity = next((self.last_place[t] for t in _PLACE_NOUNS[second] if t in self.last_place), None)
+            if entity is not None:
+                added.append(self._mention(s, i, i + 2, entity))
+        # A sentence opened by "He"/"She" or a known surname speaks for that person's organisation.
+        if s.tokens and 0 not in taken:
+            org = self.speaker if lower[0] in _PRONOUNS else self._affiliation(s)
+            if org is not None:
+                added.append(self._mention(s, 0, 1, org))
+        if added:
+            s.entities = sorted(s.entities + added, key=lambda m: m.start)
+        self._remember(s)
+
+    @staticmethod
+    def _mention(s: AnalysedSentence, i: int, j: int, entity: Entity) -> EntityMention:
+        return EntityMention(i, j, s.starts[i], s.starts[j - 1] + len(s.tokens[j - 1]), s.span_text(i, j), entity)
+
+    @staticmethod
+    def _surname(token: str) -> str:
+        return re.sub(r"^(?:al|el)[-‐]", "", token.lower())
+
+    def _affiliation(self, s: AnalysedSentence) -> Entity | None:
+        """The organisation of a known person opening the sentence ("Al-Fartusi stressed ..."),
+        allowing for a transliteration variant of the surname (al-Hamidawi / Al-Hamodawi)."""
+        for token in s.tokens[:3]:
+            if not _NAME.match(token) or token.lower() in ("al", "el", "abu"):
+                continue
+            surname = self._surname(token)
+            if surname in self.affiliations:
+                return self.affiliations[surname]
+            for known, org in self.affiliations.items():
+                if len(surname) >= 5 and fuzz.ratio(surname, known) >= 85:
+                    return org
+            return None
+        return None
+
+    def _remember(self, s: AnalysedSentence) -> None:
+        lower = s.lower
+        for m in s.entities:
+            e = m.entity
+            if e.type in GROUP_TYPES and not is_state(e):
+                if e.name.lower().endswith(("militias", "groups", "factions")):
+                    self.last_generic = e
+                else:
+                    self.last_group = e
+            if e.is_place:
+                self.last_place[e.type] = e
+            window = lower[max(0, m.start - 4):m.start] + lower[m.end:m.end + 2]
+            if any(w in _TITLES for w in window) and not e.is_place:
+                self.speaker = actor_entity(e, self.resolve)
+                self._learn_name(s, m)
+            elif e.type == "person":
+                org = actor_entity(e, self.resolve)
+                if org is not e:
+                    self.speaker = org
+
+    def _learn_name(self, s: AnalysedSentence, m: EntityMention) -> None:
+        """"Kadhim al-Fartusi, the spokesperson of KSS" / "the group's secretary-general, Abu Hussein
+        al-Hamidawi": remember the surname of an unknown person speaking for an organisation."""
+        org = actor_entity(m.entity, self.resolve)
+        for k in range(max(0, m.start - 12), min(len(s.tokens), m.end + 8)):
+            token = s.tokens[k]
+            if _NAME.match(token) and (k + 1 == len(s.tokens) or s.tokens[k + 1] == ",") and k not in range(
+                    m.start, m.end) and s.lower[k] not in _TITLES:
+                surname = self._surname(token)
+                if len(surname) >= 4:
+                    self.affiliations.setdefault(surname, org)
