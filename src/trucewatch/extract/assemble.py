@@ -40,6 +40,7 @@ class _Draft:
     anaphoric: bool = False  # "the attack", "the truce": refers back to an event already reported
     background: bool = False  # told in a clause of earlier context ("after the US assassinated ...")
     join_only: bool = False  # may only add to an event ("the agreement"), never found one
+    agent: bool = False  # the actor was named in an agent phrase ("claimed by X"), trustworthy anywhere
     order: int = 0
 
 
@@ -220,8 +221,13 @@ class Extractor:
     def _force(self, sm: SentenceMentions, m: Mention, seg: Segment, free: list[int], draft: _Draft) -> _Draft | None:
         s = sm.sentence
         event = draft.event
-        nxt = sm.segments[m.segment + 1] if m.segment + 1 < len(sm.segments) else None
-        relative = nxt if nxt is not None and s.lower[nxt.lo] in ("that", "which") else None
+        # Relative clauses right after the trigger ("a drone strike that killed three US troops and that
+        # Washington blamed on X") are read for blame and victims.
+        relative = None
+        k = m.segment + 1
+        while k < len(sm.segments) and s.lower[sm.segments[k].lo] in ("that", "which") and k <= m.segment + 2:
+            relative = Segment(sm.segments[m.segment + 1].lo, sm.segments[k].hi)
+            k += 1
         roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative, m.verb_lo)
         actors = [a for a in roles.actor if a.type != "person" or not roles.actor]
         targets = roles.target
@@ -265,6 +271,14 @@ class Extractor:
             tokens += ["."] + s.lower[fs.lo:fs.hi]
         event.killed, event.injured = casualties(tokens)
         draft.actors, draft.targets = actors, targets
+        draft.agent = roles.agent
+        # A strike with no named actor, announced by a state's own military ("the US military
+        # confirmed"), is that state's.
+        if kind == "strike" and not actors:
+            own = [x for x in s.entities if is_state(actor_entity(x.entity, self._resolve))
+                   and _confirms(s.lower[x.end:x.end + 4])]
+            if own:
+                draft.actors = [actor_entity(own[0].entity, self._resolve)]
         draft.location = roles.location
         event.country = "; ".join(roles.countries) or None
         rank = PLACE_RANK.get(roles.location.type, 0) if roles.location else 0
@@ -366,6 +380,11 @@ class Extractor:
             e.conditions = []
         if e.mediators is None and e.type == "ceasefire":
             e.mediators = []
+
+
+def _confirms(after: list[str]) -> bool:
+    """"the US military confirmed", "the Pentagon said": a statement, not a refusal to comment."""
+    return bool(set(after) & {"said", "says", "confirmed", "confirms", "announced", "stated"}) and "not" not in after
 
 
 def _narrative_day(timexes: list[TimeExpr], ref: dt.date | None) -> str | None:
@@ -589,7 +608,7 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
     if b.date and (not a.date or (len(b.date) > len(a.date) and b.date.startswith(a.date))
                    or (weak_a and b.date_source in ("stated", "sentence") and len(b.date) >= len(a.date))):
         a.date, a.date_source = b.date, b.date_source
-    if not into.actors and not soft:
+    if not into.actors and (not soft or d.agent):
         into.actors = d.actors
     elif a.type in ("ceasefire", "ceasefire_end") and d.actors and all(_generic_party(x) for x in into.actors) \
             and not any(_generic_party(x) or is_state(x) for x in d.actors):

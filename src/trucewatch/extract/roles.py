@@ -43,9 +43,17 @@ def related(a: Entity, b: Entity) -> bool:
         return True
     if (_generic(a) or _generic(b)) and _sponsors(a) & _sponsors(b):
         return True
-    return any(r.get("target") == b.id for r in a.relations if r.get("type") in (
-        "part_of", "backed_by", "member_of")) or any(r.get("target") == a.id for r in b.relations if r.get(
-            "type") in ("part_of", "backed_by", "member_of"))
+    return _within(a, b) or _within(b, a)
+
+
+def _within(a: Entity, b: Entity) -> bool:
+    """a is part of b, a member of b, or a coalition b leads (a sponsor alone does not make one actor)."""
+    for r in a.relations:
+        if r.get("target") != b.id:
+            continue
+        if r.get("type") in ("part_of", "member_of") or (r.get("type") == "backed_by" and "-led" in a.name):
+            return True
+    return False
 GROUP_TYPES = frozenset({"armed group", "umbrella group", "political party"})
 PLACE_RANK = {"military base": 4, "facility": 4, "district": 3, "city": 2, "region": 1, "province": 1}
 _LOCATIVE = frozenset("in near at outside inside on into across around from toward towards within of".split())
@@ -66,6 +74,7 @@ class Roles:
     target: list[Entity]
     location: Entity | None
     countries: list[str]
+    agent: bool = False  # the actor comes from an agent phrase ("by X", "claimed by X", "blamed on X")
 
 
 def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
@@ -74,7 +83,7 @@ def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
     if e.is_place:
         return True
     if e.type == "state" and e.country == e.name:
-        return m.start > 0 and s.lower[m.start - 1] in _LOCATIVE
+        return (m.start > 0 and s.lower[m.start - 1] in _LOCATIVE) or _in_place_list(m, s)
     return False
 
 
@@ -116,9 +125,25 @@ _TITLE_NOUNS = frozenset("leader commander chief spokesman spokesperson spokeswo
                          "officials secretary-general deputy member members fighter fighters".split())
 
 
+_PLACE_PREPS = frozenset("in near at into across with from inside between throughout around outside toward "
+                         "towards within".split())
+
+
+def _in_place_list(m: EntityMention, s: AnalysedSentence) -> bool:
+    """"in Iraq and Syria", "borders with Iraq and Jordan": a state named after a locative preposition."""
+    before = s.lower[max(0, m.start - 4):m.start]
+    if not before:
+        return False
+    if before[-1] in _PLACE_PREPS:
+        return True
+    return before[-1] in ("and", ",", "or") and any(w in _PLACE_PREPS for w in before[:-1])
+
+
 def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
     e = m.entity
     if e.is_place:
+        return False
+    if e.type == "state" and e.country == e.name and _in_place_list(m, s):
         return False
     if m.end + 1 < len(s.lower) and s.lower[m.end] in _TITLE_NOUNS and s.tokens[m.end + 1][:1].isupper():
         return False  # "PMF leader Abu Mahdi al-Muhandis": the organisation titles a person
@@ -177,6 +202,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     actors = [m for m in ents if is_actor(m, s)]
     actor: list[EntityMention] = []
     target: list[EntityMention] = []
+    agent = False
 
     # 1. Agent phrases: "by X" after the trigger, claims and blame anywhere in the clause.
     for m in actors:
@@ -185,17 +211,17 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             k -= 1
         if m.start >= hi and lower[k] == "by" and lower[k - 1] not in _NOT_AGENT and not _after_word(
                 s, m, frozenset({"backed", "supported", "led", "funded", "-"}), gap=1):
-            actor = [m]
+            actor, agent = [m], True
             break
     if not actor:
         for m in actors:
             pre = lower[max(0, m.start - 3):m.start]
             post = lower[m.end:m.end + 3]
             if any(w in _BLAME for w in pre) and m.start < lo or ("on" in pre and any(w in _BLAME for w in pre)):
-                actor = [m]
+                actor, agent = [m], True
                 break
             if any(w in _CLAIM for w in post) or post[:2] in (["was", "blamed"], ["were", "blamed"]):
-                actor = [m]
+                actor, agent = [m], True
                 break
     # 2. A modifier right before the trigger: "US airstrikes", "Washington's strikes", "American killing".
     if not actor:
@@ -253,7 +279,8 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     # 4. Objects: "on/against/targeting X", facilities "used by X", victims ("injuring 5 U.S. personnel"),
     # or the first actor-entity after a verb.
     if not target:
-        for m in ents:
+        victims = ents + ([m for m in entities if _in(relative, m)] if relative is not None else [])
+        for m in victims:
             before = lower[max(seg.lo, m.start - 5):m.start]
             if is_actor(m, s) and m not in actor and any(w in _CASUALTY_VERBS for w in before) and not any(
                     w in _BLAME for w in before):
@@ -271,7 +298,8 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
                 continue
             gap = lower[hi:m.start]
             noun_trigger = lower[head] in _FORCE_NOUNS or lower[head].endswith("strikes")
-            if len(gap) <= 8 and (any(w in _OBJECT_PREPS for w in gap[:4]) or (
+            prep = [i for i, w in enumerate(gap) if w in _OBJECT_PREPS]
+            if len(gap) <= 9 and ((prep and len(gap) - prep[-1] <= 3) or (
                     len(gap) <= 3 and not noun_trigger and "," not in gap)):
                 target = [m]
                 # Coordinated objects: "KH and KSS", "the IRGC and affiliated militias".
@@ -298,6 +326,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
         target=[target_entity(m.entity, resolve) for m in target],
         location=location.entity if location else None,
         countries=countries,
+        agent=agent,
     )
 
 

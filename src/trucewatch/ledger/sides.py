@@ -171,7 +171,7 @@ class Actors:
     def same_side(self, a: Entity, b: Entity) -> bool:
         """Whether ``a`` and ``b`` stand on one side: the same body, one a member, front or part of the
         other (or both of a third), a coalition and the state that leads it, or a generic description
-        of groups and a group of that description (same sponsor, both non-state)."""
+        of groups and a group of that description (same sponsor and country, both non-state)."""
         if a.id == b.id:
             return True
         up_a, up_b = self._up(a), self._up(b)
@@ -183,6 +183,8 @@ class Actors:
             for y in up_b.values():
                 if self.is_state_side(x) or self.is_state_side(y):
                     continue
+                if x.country and y.country and x.country != y.country:
+                    continue  # Iraqi militias and Lebanon's Hezbollah share a sponsor, not a side
                 if (self._generic(x) or self._generic(y)) and self._sponsors(x) & self._sponsors(y):
                     return True
         return False

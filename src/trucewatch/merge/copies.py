@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import numpy as np
@@ -95,9 +95,10 @@ def band_keys(hashvalues: np.ndarray) -> list[int]:
 
 
 def source_groups(doc_ids: Iterable[str], pairs: Iterable[tuple[str, str]],
-                  order: Mapping[str, object] | None = None) -> dict[str, str]:
-    """Each document's independent source: the first document (by ``order``, else by id) of the
-    group of documents connected by copy pairs. Pairs naming other documents are ignored."""
+                  first: Callable[[str], str] = str) -> dict[str, str]:
+    """Each document's independent source: the document of its copy group (documents connected by
+    copy pairs) that sorts first by ``first`` (e.g. ingestion time), else by id. Pairs naming
+    other documents are ignored."""
     parent = {d: d for d in doc_ids}
 
     def find(d: str) -> str:
@@ -106,11 +107,10 @@ def source_groups(doc_ids: Iterable[str], pairs: Iterable[tuple[str, str]],
             d = parent[d]
         return d
 
-    rank = (lambda d: (order[d], d)) if order is not None else (lambda d: (d, d))
     for a, b in pairs:
         if a in parent and b in parent:
             ra, rb = find(a), find(b)
             if ra != rb:
-                first, second = sorted((ra, rb), key=rank)  # type: ignore[arg-type]
-                parent[second] = first
+                keep, other = sorted((ra, rb), key=lambda d: (first(d), d))
+                parent[other] = keep
     return {d: find(d) for d in parent}
