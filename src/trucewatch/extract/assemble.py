@@ -180,9 +180,14 @@ class Extractor:
                                    self._resolve)
             if who is None and s.lower[0] in ("he", "she", "they", "we"):
                 who = last_actor
+            if who is None and right and s.lower[m.hi:m.hi + 1] == ["that"] and right[0].start <= m.hi + 2:
+                # "Austin warned that Washington ... will act": the one who will act threatens.
+                who = actor_entity(right[0].entity, self._resolve)
+                right = right[1:]
             draft.actors = [who] if who else []
-            tgt = [actor_entity(x.entity, self._resolve) for x in right]
-            draft.targets = [t for t in tgt if who is None or t.id != who.id][:1]
+            tgt = [target_entity(x.entity, self._resolve) for x in right + left if not speaks(x, s)]
+            tgt = [t for t in tgt if who is None or (t.id != who.id and is_state(t) != is_state(who))]
+            draft.targets = tgt[:1]
         elif m.kind == "demand":
             left = [x for x in actors_in if x.end <= m.lo]
             right = [x for x in actors_in if x.start >= m.hi]
@@ -211,7 +216,9 @@ class Extractor:
                 draft.location = max(local_places, key=lambda x: PLACE_RANK[x.entity.type]).entity
         if m.kind != "troop_change":
             local_places = [x for x in places if x.entity.type in PLACE_RANK]
-            if local_places and m.kind in ("ceasefire_end",):
+            if m.kind == "ceasefire":
+                local_places = [x for x in local_places if PLACE_RANK[x.entity.type] == 1]
+            if local_places and m.kind in ("ceasefire_end", "ceasefire"):
                 draft.location = max(local_places, key=lambda x: PLACE_RANK[x.entity.type]).entity
         countries = [x.entity.name for x in places if x.entity.type == "country"
                      or (x.entity.type == "state" and x.entity.country == x.entity.name)]
@@ -362,6 +369,16 @@ class Extractor:
                     continue
                 (d.targets if d.actors else d.actors).append(ent)
                 if len(d.actors) + len(d.targets) >= 2:
+                    break
+        if e.type == "threat" and d.actors and not d.targets:
+            # A threat names its actor and leaves the other side to the report: its most-named party
+            # on the opposite side (a group threatening states, or a state threatening groups).
+            side = not is_state(d.actors[0])
+            for eid, _ in entity_counts.most_common():
+                ent = self._resolve.get(eid)
+                if ent is not None and ent.type != "person" and ent.id != d.actors[0].id and is_state(ent) == side \
+                        and ent.type != "international organisation":
+                    d.targets = [ent]
                     break
         e.actor = _names(d.actors)
         e.target = _names(d.targets)

@@ -209,6 +209,13 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
                 t in ("have", "has") for t in lower[max(seg.lo, head - 3):head])))
         out.append(Mention("force", head, min(g), max(g) + 1, seg_idx, mode, strike_word, passive,
                            habitual=habitual))
+    for i, t in enumerate(lower):
+        # "It happened on a busy road in Mashtal", "Their target was the Rumaylan base": details of an
+        # occurrence reported before, never a new one.
+        if (t in ("happened", "occurred") and i > 0 and lower[i - 1] in ("it", "this", "attack", "strike", "blast")) \
+                or (t in ("target", "targets") and i > 0 and lower[i - 1] in ("their", "its", "the") and i + 1 < n
+                    and lower[i + 1] in ("was", "were")):
+            out.append(Mention("force", i, i, i + 1, segment_of(segs, i), join_only=True))
     return _link_participles(out, lower)
 
 
