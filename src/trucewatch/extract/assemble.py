@@ -19,7 +19,7 @@ from trucewatch.extract.conditions import conditions_in, is_deal_sentence, media
 from trucewatch.extract.lexicon import Lexicon, load_lexicon
 from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anchored, find_mentions
 from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
-    owner, related, speaker, speaks, target_entity
+    official, owner, related, speaker, speaks, target_entity
 from trucewatch.models import Document, Entity, Event
 from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
@@ -231,8 +231,9 @@ class Extractor:
         # Relative clauses right after the trigger ("a drone strike that killed three US troops and that
         # Washington blamed on X") are read for blame and victims.
         relative = None
+        last_in_clause = not any(x.kind == "force" and x.segment == m.segment and x.head > m.head for x in sm.mentions)
         k = m.segment + 1
-        while k < len(sm.segments) and s.lower[sm.segments[k].lo] in ("that", "which") and k <= m.segment + 2:
+        while last_in_clause and k < len(sm.segments) and s.lower[sm.segments[k].lo] in ("that", "which") and k <= m.segment + 2:
             relative = Segment(sm.segments[m.segment + 1].lo, sm.segments[k].hi)
             k += 1
         roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative, m.verb_lo)
@@ -247,7 +248,8 @@ class Extractor:
             for x in sorted(s.entities, key=lambda x: (not seg.lo <= x.start < seg.hi, x.start)):
                 if not any(lo <= x.start < hi for lo, hi in spans):
                     continue
-                if is_actor(x, s) and x.entity not in actors and not speaks(x, s):
+                if is_actor(x, s) and x.entity not in actors and not speaks(x, s) and not official(
+                        x.entity, self._resolve):
                     e = target_entity(x.entity, self._resolve)
                     if is_state(e) or e.type in GROUP_TYPES or e.type == "person":
                         if not actors or e.id != actors[0].id:
@@ -561,7 +563,9 @@ def _dates_ok(ea: Event, eb: Event) -> bool:
 def _compatibility(a: _Draft, b: _Draft) -> int:
     """-1 when two drafts cannot be one event, else how much they share."""
     ea, eb = a.event, b.event
-    if ea.type != eb.type or not _dates_ok(ea, eb):
+    # Attack or strike is decided from the actor: without one on either side the type is a guess.
+    same_kind = ea.type == eb.type
+    if not same_kind or not _dates_ok(ea, eb):
         return -1
     score = 0
     if ea.date and eb.date:
@@ -627,6 +631,8 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
         a.date, a.date_source = b.date, b.date_source
     if not into.actors and (not soft or d.agent):
         into.actors = d.actors
+        if d.actors and _family(a.type) == "force":
+            a.type = b.type
     elif a.type in ("ceasefire", "ceasefire_end") and d.actors and all(_generic_party(x) for x in into.actors) \
             and not any(_generic_party(x) or is_state(x) for x in d.actors):
         # "Iran-backed militias agreed ..." then "the Coordination Committee reached the agreement":

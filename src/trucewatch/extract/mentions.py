@@ -21,7 +21,8 @@ _CONDITIONAL = frozenset("if unless whether should".split())
 _SPECIFIC_WORDS = frozenset("latest last recent previous first second third".split())
 _NEG = frozenset({"not", "n't", "never", "no", "without", "nor"})
 _REFUSAL = frozenset("refused rejected rejects refuses dismissed denied".split())
-_EXPECTATION = frozenset("risk risks risking bracing brace braced expecting expected fear fears feared "
+_EXPECTATION = frozenset("risk risks risking bracing brace braced expecting expected fear fears feared exposed "
+                         "vulnerable susceptible "
                          "anticipate anticipated prepare preparing prepared deter deterring prevent preventing "
                          "avoid avoiding".split())
 _APPEALS = frozenset("called calls calling urged urges urging asked asks appealed pressed demanded".split())
@@ -205,6 +206,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             continue
         habitual = not nouns and (
             (lower[head].endswith("ing") and any(t in _BE for t in lower[max(seg.lo, head - 2):head]))
+            or (lower[min(g)].endswith("ing") and ("have" in lower or "has" in lower)
+                and any(t in ("spent", "been", "continued", "kept") for t in lower))
             or (lower[seg.lo] in ("that", "which", "who") and any(
                 t in ("have", "has") for t in lower[max(seg.lo, head - 3):head])))
         out.append(Mention("force", head, min(g), max(g) + 1, seg_idx, mode, strike_word, passive,
@@ -331,6 +334,8 @@ def _threat_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> 
             continue
         if i > 0 and lower[i - 1] in ("no", "not", "without"):
             continue
+        if "not" in lower[i + 1:i + 4]:
+            continue  # "warning Washington not to take military action": a plea, not a threat
         rest = lower[i + 1:]
         explicit = t.startswith("threat")
         if explicit or any(w in force for w in rest[:25]) or find_phrases(rest[:25], lex.threat_force):

@@ -91,6 +91,8 @@ def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
 FACILITY_NOUNS = frozenset("base bases airbase installation installations facility facilities embassy compound "
                            "compounds convoy convoys positions position sites site outpost post posts consulate "
                            "headquarters camp vehicle vehicles targets target interests".split())
+_VERB_TRIGGERS = frozenset("launched launch launching fired fire firing hit struck targeted attacked bombed "
+                           "shelled carried conducted".split())
 _LIGHT_VERBS = frozenset("carried conducted launched launching ordered order mounted staged began begun "
                          "started starting executed undertook unleashed".split())
 _CASUALTY_VERBS = frozenset("killing killed wounding wounded injuring injured".split())
@@ -163,6 +165,14 @@ def actor_entity(e: Entity, resolve: dict[str, Entity]) -> Entity:
     return e
 
 
+def official(e: Entity, resolve: dict[str, Entity]) -> bool:
+    """A person who holds office in a state (a president, a minister, a general): a speaker or a
+    commander in reports, almost never what a strike hits."""
+    return e.type == "person" and any(
+        r.get("target") in resolve and resolve[r["target"]].type == "state" for r in e.relations
+        if r.get("type") in ("leader_of", "member_of", "spokesman_of"))
+
+
 def target_entity(e: Entity, resolve: dict[str, Entity]) -> Entity:
     """A person hit stands for the group they serve in ("a KH commander" -> Kataib Hezbollah); a
     leader of a state or force is a target in their own right (Qassem Soleimani)."""
@@ -203,6 +213,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     actor: list[EntityMention] = []
     target: list[EntityMention] = []
     agent = False
+    verb_trigger = lower[lo] in _VERB_TRIGGERS
 
     # 1. Agent phrases: "by X" after the trigger, claims and blame anywhere in the clause.
     for m in actors:
@@ -253,8 +264,8 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     if passive:
         if left and not target:
             target = [left[-1]]
-    elif not actor and left and lower[head] not in ("attack", "attacks", "strike", "strikes", "airstrike",
-                                                        "airstrikes", "raid", "raids", "barrage", "blast"):
+    elif not actor and left and (verb_trigger or lower[head] not in (
+            "attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "barrage", "blast")):
         actor = [left[-1]]
     # A participle before the noun ("the two targeted in the US raid"): what precedes it was hit.
     if verb_lo is not None and not target:
@@ -275,7 +286,9 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
                 target = [governed[0]]  # "X was killed ... in a drone strike": X is the victim
             else:
                 actor = [governed[0]]
-                target = [m for m in governed if m.start > verbs[0]][:2]
+                # "killed Tehran's military mastermind Qassem Soleimani": the possessor is not hit.
+                target = [m for m in governed if m.start > verbs[0] and lower[m.end:m.end + 1] not in (
+                    ["'s"], ["’s"])][:2]
     # 4. Objects: "on/against/targeting X", facilities "used by X", victims ("injuring 5 U.S. personnel"),
     # or the first actor-entity after a verb.
     if not target:
@@ -321,6 +334,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             countries.append(c)
     if location is not None and location.entity.country and location.entity.country not in countries:
         countries.insert(0, location.entity.country)
+    target = [m for m in target if not official(m.entity, resolve)]
     return Roles(
         actor=[actor_entity(m.entity, resolve) for m in actor],
         target=[target_entity(m.entity, resolve) for m in target],

@@ -1,0 +1,137 @@
+"""Uses of force as occurrences: the reports of one attack grouped, so it is one violation, not three.
+
+An attack is reported the day after (news), again the next day (background, "Monday's rocket
+attack"), and again months later ("last month's rocket attack in Erbil"). A truce must count it
+once and link every report. Reports are grouped when their dates may be the same day, their places
+are the same or one inside the other, and nothing they state disagrees (mode, perpetrator, type when
+both name a perpetrator). A report with neither a day-precise date nor a place never founds a
+grouping of its own with another one: too little to tell two attacks apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from trucewatch.ledger.periods import Period
+from trucewatch.ledger.records import Ref
+from trucewatch.ledger.sides import Actors, split_names
+from trucewatch.models import Document, Entity, Event
+
+FORCE = ("attack", "strike")
+_SAME_MODE = ({"airstrike", "raid"},)
+
+
+def ref(event: Event) -> Ref:
+    return Ref(event.doc_id, event.sentence, event.type, event.date, event.evidence)
+
+
+@dataclass
+class Incident:
+    """One use of force and every report of it; fields come from the first report that gives them."""
+
+    reports: list[tuple[Document, Event]] = field(default_factory=list)
+    period: Period | None = None
+    type: str = "attack"
+    mode: str | None = None
+    actors: list[Entity] = field(default_factory=list)
+    targets: list[Entity] = field(default_factory=list)
+    location: str | None = None
+    countries: list[str] = field(default_factory=list)
+    killed: int | None = None
+    injured: int | None = None
+
+    @property
+    def date(self) -> str | None:
+        return self.period.value if self.period else None
+
+    def refs(self) -> list[Ref]:
+        return [ref(e) for _, e in self.reports]
+
+    def add(self, doc: Document, event: Event, actors: Actors) -> None:
+        """Take a report in: the first gives the fields, later ones fill what is missing and sharpen
+        the date (a day inside the month known so far)."""
+        first = not self.reports
+        self.reports.append((doc, event))
+        period = Period.parse(event.date)
+        if period is not None and (self.period is None or (
+                len(period.value) > len(self.period.value) and self.period.contains(period.first))):
+            self.period = period
+        if first or (not self.actors and event.actor):
+            self.type = event.type
+        if self.mode in (None, "unknown") and event.mode:
+            self.mode = event.mode
+        own = actors.entities(event.actor)
+        for e in own:
+            if all(e.id != a.id for a in self.actors):
+                self.actors.append(e)
+        for e in actors.entities(event.target):
+            # A report that makes the perpetrator its own target has misread the sentence.
+            if all(e.id != t.id for t in self.targets) and all(e.id != a.id for a in own):
+                self.targets.append(e)
+        self.location = self.location or event.location
+        for c in split_names(event.country):
+            if c not in self.countries:
+                self.countries.append(c)
+        if self.killed is None:
+            self.killed = event.killed
+        if self.injured is None:
+            self.injured = event.injured
+
+    def accepts(self, event: Event, actors: Actors) -> bool:
+        """Whether a report can be of this occurrence: nothing disagrees, and date and place (or a
+        day-precise date and a matching mode or perpetrator) agree."""
+        period = Period.parse(event.date)
+        if period is None or self.period is None:
+            return False
+        if not (self.period.contains(period.first) and self.period.contains(period.last)) and not (
+                period.contains(self.period.first) and period.contains(self.period.last)):
+            return False
+        if not _modes_agree(self.mode, event.mode):
+            return False
+        own = actors.entities(event.actor)
+        if own and self.actors and not actors.any_same_side(own, self.actors):
+            return False
+        if own and self.actors and event.type != self.type:
+            return False
+        if self.location and event.location:
+            return _places_agree(self.location, event.location)
+        same_day = self.period.precise and period.precise
+        known_mode = bool(event.mode and event.mode != "unknown" and event.mode == self.mode)
+        return same_day and (known_mode or bool(own and self.actors))
+
+
+def _modes_agree(a: str | None, b: str | None) -> bool:
+    if not a or not b or "unknown" in (a, b) or a == b:
+        return True
+    return {a, b} in _SAME_MODE
+
+
+def _places_agree(a: str, b: str) -> bool:
+    """Same place or one named inside the other ("Erbil" and "Erbil International Airport")."""
+    la, lb = a.lower(), b.lower()
+    return la in lb or lb in la
+
+
+def incidents(documents: Iterable[Document], actors: Actors) -> list[Incident]:
+    """Every use of force of the documents, grouped into occurrences, oldest first.
+
+    Day-precise news reports are placed first so that they found the groupings and vaguer
+    background mentions join them.
+    """
+    reports = [(d, e) for d in documents for e in d.events if e.type in FORCE]
+
+    def order(item: tuple[Document, Event]) -> tuple[int, bool, str, str, int]:
+        doc, e = item
+        p = Period.parse(e.date)
+        return (-len(p.value) if p else 0, e.background, doc.published or "9999", doc.id, e.sentence)
+
+    out: list[Incident] = []
+    for doc, event in sorted(reports, key=order):
+        home = next((i for i in out if i.accepts(event, actors)), None)
+        if home is None:
+            home = Incident()
+            out.append(home)
+        home.add(doc, event, actors)
+    return sorted(out, key=lambda i: (i.period.first if i.period else dt.date.max, i.date or ""))
