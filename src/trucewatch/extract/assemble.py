@@ -92,7 +92,7 @@ class Extractor:
             if not sm.mentions:
                 previous_date = stated_here[-1] if stated_here else None
                 continue
-            dates = _sentence_dates(s, sm, timexes)
+            dates = _sentence_dates(s, sm, timexes, ref)
             if previous_date and "then" in s.lower and not {"since", "until", "by"} & set(
                     s.lower[max(0, s.lower.index("then") - 1):s.lower.index("then")]):
                 # "Iraqi lawmakers then voted ...": the time of the sentence before.
@@ -116,6 +116,7 @@ class Extractor:
             if d.event.date is None and published and not d.anaphoric and not d.background \
                     and not _past_context(d.event.evidence):
                 d.event.date, d.event.date_source = (narrative, "narrative") if narrative else (published, "inferred")
+        _date_responses(drafts, sentences)
         events = self._merge(drafts)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
@@ -158,7 +159,6 @@ class Extractor:
             mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
             med_ids = {e.id for e in mediators}
             parties = list({p.id: p for p in parties if p.type != "person" and p.id not in med_ids}.values())
-        if m.kind == "ceasefire":
             # Who must meet a condition is not thereby a party: "on condition that Iraq's government ..."
             cond = next((k for k in range(m.hi, len(s.lower)) if s.lower[k] in _CONDITION_OPENERS), None)
             if cond is not None:
@@ -198,11 +198,15 @@ class Extractor:
             if who is None and s.lower[0] in ("he", "she", "they"):
                 who = last_actor
             draft.actors = [who] if who else []
-            tgt = [actor_entity(x.entity, self._resolve) for x in right]
+            # The target is who must leave: the entity after "withdrawal of", "expel", "removal of".
+            obj = next((k for k in range(m.lo, min(len(s.lower), m.hi + 14)) if s.lower[k] in self.lex.demand_objects),
+                       None)
+            after_obj = [x for x in right if obj is not None and x.start > obj]
+            tgt = [actor_entity(x.entity, self._resolve) for x in (after_obj or right)]
             draft.targets = [t for t in tgt if who is None or t.id != who.id][:1]
-            if not draft.targets and any(w in ("foreign",) for w in s.lower[m.hi:m.hi + 10]):
+            if (not draft.targets or not after_obj) and obj is not None and "foreign" in s.lower[obj:obj + 5]:
                 coalition = self.gazetteer.lookup("foreign troops")
-                draft.targets = [coalition] if coalition else []
+                draft.targets = [coalition] if coalition else draft.targets
         elif m.kind == "troop_change":
             local = [x for x in actors_in if seg.lo <= x.start < seg.hi and not speaks(x, s)] or actors_in
             before = [x for x in local if x.end <= m.lo]
@@ -401,6 +405,38 @@ class Extractor:
             e.mediators = []
 
 
+_RESPONSE_CUES = frozenset("responded response retaliation retaliate retaliated avenge avenged revenge reprisal".split())
+
+
+def _date_responses(drafts: list[_Draft], sentences: list[AnalysedSentence]) -> None:
+    """"The US responded to the Erbil attack by bombing ...": an undated response to a dated event
+    of the same sentence took place in that event's month at the earliest; that month is its date."""
+    by_sentence: dict[int, list[_Draft]] = {}
+    for d in drafts:
+        by_sentence.setdefault(d.event.sentence, []).append(d)
+    for idx, group in by_sentence.items():
+        if not set(sentences[idx].lower) & _RESPONSE_CUES:
+            continue
+        dated = [d for d in group if d.event.date and d.event.date_source in ("stated", "sentence")]
+        for d in group:
+            if _family(d.event.type) == "force" and d.event.date_source in (None, "inferred", "narrative") \
+                    and dated and dated[0] is not d and not d.anaphoric:
+                d.event.date, d.event.date_source = dated[0].event.date[:7], "inferred"
+
+
+def _period_start(t: TimeExpr, ref: dt.date | None) -> str | None:
+    """The month a period "in the last/past N months" began, counted back from the reference."""
+    if ref is None or t.kind != "duration" or not t.duration or not t.duration.startswith("P") \
+            or not t.duration.endswith("M") or not any(w in t.text.lower().split() for w in ("last", "past")):
+        return None
+    try:
+        months = int(t.duration[1:-1])
+    except ValueError:
+        return None
+    total = ref.year * 12 + ref.month - 1 - months
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
 def _confirms(after: list[str]) -> bool:
     """"the US military confirmed", "the Pentagon said": a statement, not a refusal to comment."""
     return bool(set(after) & {"said", "says", "confirmed", "confirms", "announced", "stated"}) and "not" not in after
@@ -434,8 +470,8 @@ def _reference(published: str | None) -> dt.date | None:
         return None
 
 
-def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
-                    timexes: list[TimeExpr]) -> dict[int, tuple[str | None, str | None]]:
+def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[TimeExpr],
+                    ref: dt.date | None = None) -> dict[int, tuple[str | None, str | None]]:
     """Give each mention of a sentence its date and where the date came from.
 
     A mention takes the time expression of its own clause ("stated"); else one from a clause that
@@ -486,6 +522,13 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
     for m in sm.mentions:
         if id(m) not in out and said:
             out[id(m)] = (_value(said[0]), "reporting")
+    # "refrained from attacking in the last six months": a calm dated from the start of the period.
+    for t in body:
+        start = _period_start(t, ref)
+        if start:
+            for m in sm.mentions:
+                if m.kind == "ceasefire" and out.get(id(m), (None, None))[1] in (None, "reporting"):
+                    out[id(m)] = (start, "inferred")
     # "two days after drones attacked ...": the event after the expression is N days before the other.
     for t in body:
         if t.kind != "anaphoric" or t.offset_days is None or not t.text.lower().endswith(("after", "before")):
@@ -506,6 +549,8 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions,
 _OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who that".split())
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_AGREEING = frozenset("agreed reached announced declared offered presented suspended halted brokered signed "
+                      "accepted concluded".split())
 _CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())
 _EFFECTIVE = frozenset("starting start starts from effective until till begin begins beginning effect".split())
 
@@ -634,7 +679,8 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
         if d.actors and _family(a.type) == "force":
             a.type = b.type
     elif a.type in ("ceasefire", "ceasefire_end") and d.actors and all(_generic_party(x) for x in into.actors) \
-            and not any(_generic_party(x) or is_state(x) for x in d.actors):
+            and not any(_generic_party(x) or is_state(x) for x in d.actors) and _AGREEING & set(
+                b.evidence.lower().split()):
         # "Iran-backed militias agreed ..." then "the Coordination Committee reached the agreement":
         # the named body replaces the description.
         into.actors = d.actors

@@ -58,7 +58,8 @@ def segments(lower: list[str]) -> list[Segment]:
     # A relative clause set off by commas ends at its closing comma: "Washington, which is slowly
     # reducing its troops, threatened last month ..." keeps "threatened last month" out of it.
     for i, t in enumerate(lower):
-        if t in ("which", "who") and i > 0 and lower[i - 1] == ",":
+        if t in ("which", "who", "that") and i > 0 and (lower[i - 1] == "," or (
+                t == "that" and lower[i - 1] not in THAT_GOVERNORS)):
             close = next((k for k in range(i + 1, min(len(lower), i + 16)) if lower[k] == ","), None)
             if close is not None and close + 1 < len(lower) and lower[close + 1] not in ("and", "but", "or"):
                 cuts.append(close + 1)

@@ -15,6 +15,7 @@ from trucewatch.extract.lexicon import Lexicon, find_phrases, load_lexicon
 from trucewatch.nlp.pipeline import AnalysedSentence
 
 _DETERMINERS = frozenset("the this that its their his her our these those".split())
+_PLURAL_WEAPONS = frozenset("rockets drones missiles mortars katyushas".split())
 _BE = frozenset("was were been being is are be got get".split())
 _MODALS = frozenset("would could might may will 'll shall should can".split())
 _CONDITIONAL = frozenset("if unless whether should".split())
@@ -107,6 +108,12 @@ def _generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchore
     """A plural use of force that names no occurrence ("rocket attacks on US bases stepped up")."""
     lower = s.lower
     word = lower[head]
+    # "rockets fired at US forces ... were a message": bare plural weapons, no number or article.
+    if not anchored and head > seg.lo and any(w in _PLURAL_WEAPONS for w in lower[max(seg.lo, head - 3):head + 1]):
+        k = next(i for i in range(max(seg.lo, head - 3), head + 1) if lower[i] in _PLURAL_WEAPONS)
+        if k == seg.lo or lower[k - 1] not in _DETERMINERS | {"a", "an"} and not lower[k - 1].isdigit() \
+                and lower[k - 1] not in ("three", "two", "four", "five", "six", "several", "least", "of"):
+            return True
     if not word.endswith("s") or word in ("was", "gas"):
         return False
     before = lower[max(seg.lo, head - 4):head]

@@ -18,7 +18,13 @@ OFFER = ("ready to", "willing to", "offer", "offers", "offered", "offering", "pr
 # Force is actually being held: the truce is in effect, not merely agreed.
 IN_EFFECT = ("suspended", "halted", "paused", "pausing", "stopped", "have stopped", "took effect", "takes effect",
              "take effect", "came into force", "comes into force", "come into force", "entered into force",
-             "into effect", "signed", "brokered", "reached", "refrained")
+             "into effect", "refrained")
+# A truce agreed or declared, said so plainly ("signed", "brokered", "announced").
+AGREED = ("signed", "sign", "brokered", "reached", "declared", "declares", "announced", "announces", "announce",
+          "accepted", "accepts", "put their names to")
+# "agreed" alone: in a report that elsewhere speaks of an offer, it is the offer's terms ("agreed to halt
+# attacks if ...", "ready to resume a truce").
+AGREED_WEAK = ("agreed", "agree", "agrees")
 # The words that set the day a truce takes effect, when a sentence gives a time after them.
 EFFECTIVE = ("starting", "start", "starts", "from", "effective", "effect", "force", "begin", "begins", "began",
              "as of")

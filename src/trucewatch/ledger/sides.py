@@ -143,7 +143,7 @@ class Actors:
         """International organisations broker truces; they are never a side of one."""
         return e.type == "international organisation"
 
-    def _up(self, e: Entity) -> dict[str, Entity]:
+    def memberships(self, e: Entity) -> dict[str, Entity]:
         """``e`` and every body it is a member, front or (for state bodies) part of, three steps up."""
         seen: dict[str, Entity] = {e.id: e}
         frontier = [e]
@@ -174,7 +174,7 @@ class Actors:
         of groups and a group of that description (same sponsor and country, both non-state)."""
         if a.id == b.id:
             return True
-        up_a, up_b = self._up(a), self._up(b)
+        up_a, up_b = self.memberships(a), self.memberships(b)
         if up_a.keys() & up_b.keys():
             return True
         if self.is_state_side(a) and self.is_state_side(b):

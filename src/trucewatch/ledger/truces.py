@@ -1,0 +1,850 @@
+"""Truce records from the events of the ledger: which reports are one truce, and what became of it.
+
+The core is a pure function over documents and their events (:func:`truces_from_documents`), so it
+can be tested on hand-built events; :func:`build_truces` runs it over a store.
+
+How reports become records:
+
+1. Every ``ceasefire`` and ``ceasefire_end`` event is read for its sides (who commits, who is
+   protected; see :mod:`trucewatch.ledger.sides`) and for what its sentences say of the truce's
+   stage ("ready to halt" offered, "agreed" agreed, "suspended" in effect, "has largely held"
+   holding, "extended" extended; see :mod:`trucewatch.ledger.lexicon`).
+2. News reports and ends are taken in date order. A report joins the truce that is open at its date
+   between the same sides, unless it says it is a new truce, or its conditions share nothing with
+   the open truce's, or it declares a truce after the open one was violated without the violation
+   being disowned: then it opens a new record. An end closes the open truce of its sides; an end
+   declared by a group that is not a party is recorded as a rejection.
+3. Background mentions ("the truce agreed last October") join the truce of their sides that began
+   in the period they name, else the one open then, else open a record of their own.
+4. Each record gets its parties, counterpart, mediators, scope, conditions (with the party each
+   binds and its deadline), dates, violations (uses of force in window and scope, grouped across
+   reports, with disavowals), conditions met by a later act, and a dated status history.
+5. A truce with no declared end ends when its stated term runs out (lapsed), or when a later truce
+   between the same sides begins: broken if it had violations nobody disowned, else replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from trucewatch.ledger import lexicon as words
+from trucewatch.ledger.incidents import Incident, incidents, ref
+from trucewatch.ledger.periods import Period, after
+from trucewatch.ledger.records import STAGES, Condition, Disavowal, Ref, Source, StatusChange, Truce, Violation
+from trucewatch.ledger.sides import Actors, split_names
+from trucewatch.models import Document, Entity, Event
+from trucewatch.resolve.dates import TimeExpr, find_time_expressions
+from trucewatch.resolve.names import Gazetteer
+from trucewatch.store import Store
+
+_DECLARATIONS = frozenset({*STAGES, "extended"})
+_STOP = frozenset("a an the of to for and or in on at by with that this its their his her be is are was were "
+                  "will would must should has have had as from all any it they which who into than then "
+                  "under deal".split())
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+# ---- reading one event ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    """A ceasefire or ceasefire_end event with what the ledger reads from it."""
+
+    doc: Document
+    event: Event
+    period: Period | None
+    at: dt.date | None
+    parties: list[Entity]
+    counterpart: list[Entity]
+    everyone: list[Entity]
+    stage: str
+    sentences: list[str]
+    reference: bool = False  # a truce named in the sentence that declares it over
+
+    @property
+    def ref(self) -> Ref:
+        return ref(self.event)
+
+    @property
+    def countries(self) -> list[str]:
+        return split_names(self.event.country)
+
+
+def _sentences(doc: Document, event: Event) -> list[str]:
+    """The event's own sentence first, then the other sentences that report it."""
+    texts = {s.idx: s.text for s in doc.sentences}
+    out = [event.evidence]
+    for i in event.mentions:
+        if i != event.sentence and i in texts:
+            out.append(texts[i])
+    return out
+
+
+def _stage(event: Event, sentences: list[str]) -> str:
+    """What a ceasefire report says of the truce: extended, holding, offered, in effect, agreed, or
+    a mere mention. The event's own sentence decides; a bare "agreed" there gives way to an offer
+    said in the report's other sentences ("agreed to halt ... if", "ready to resume a truce")."""
+    if event.type == "ceasefire_end":
+        return "end"
+
+    def one(text: str) -> str | None:
+        if words.has(words.EXTENSION, text):
+            return "extended"
+        if words.has(words.HOLDING, text):
+            return "holding"
+        if words.has(words.OFFER, text):
+            return "offered"
+        if words.has(words.IN_EFFECT, text):
+            return "in effect"
+        if words.has(words.AGREED, text) or words.has(words.AGREED_WEAK, text):
+            return "agreed"
+        return None
+
+    own = one(sentences[0])
+    rest = [s for s in (one(t) for t in sentences[1:]) if s]
+    if own == "agreed" and not words.has(words.AGREED, sentences[0]) and "offered" in rest:
+        return "offered"
+    return own or (rest[0] if rest else "mention")
+
+
+def _when(event: Event, doc: Document, period: Period | None) -> dt.date | None:
+    """When a report's statement was made, for ordering: its day; else, for a news report dated only
+    to the month of publication, the day of publication; else the first day it may denote."""
+    published = Period.parse(doc.published)
+    if period is None:
+        return published.first if published else None
+    if period.precise:
+        return period.first
+    if not event.background and published is not None and period.contains(published.first):
+        return published.first
+    return period.first
+
+
+def _sides(everyone: list[Entity], actors_first: list[Entity], bound: list[Entity],
+           actors: Actors) -> tuple[list[Entity], list[Entity]]:
+    """Who commits and who is protected. Non-state groups halting attacks on a state's forces are
+    the parties and the state the counterpart, whichever way round the report put them; between
+    states (or between groups) the report's actor commits. A government a condition binds ("if the
+    government presents a timetable") is not the counterpart when another state is."""
+    groups = [e for e in everyone if not actors.is_state_side(e)]
+    states = [e for e in everyone if actors.is_state_side(e)]
+    if groups and states:
+        parties, counterpart = groups, states
+    else:
+        parties = [e for e in everyone if any(e.id == a.id for a in actors_first)] or everyone[:1]
+        counterpart = [e for e in everyone if all(e.id != p.id for p in parties)]
+    free = [e for e in counterpart if all(e.id != b.id for b in bound)]
+    return parties, free or counterpart
+
+
+def _read(doc: Document, event: Event, actors: Actors, end_sentences: set[tuple[str, int]]) -> _Item:
+    """Read one ceasefire or ceasefire_end event: its sides, its stage, when it was said."""
+    mediators = set(event.mediators or [])
+    everyone: list[Entity] = []
+    for e in actors.entities(event.actor) + actors.entities(event.target):
+        if actors.is_mediator_kind(e) or e.type == "person" or e.name in mediators:
+            continue
+        if all(e.id != o.id for o in everyone):
+            everyone.append(e)
+    bound = [b for c in event.conditions or [] if (b := actors.bound_by(c, split_names(event.country)))]
+    parties, counterpart = _sides(everyone, actors.entities(event.actor), bound, actors)
+    sentences = _sentences(doc, event)
+    period = Period.parse(event.date)
+    return _Item(doc, event, period, _when(event, doc, period), parties, counterpart, everyone,
+                 _stage(event, sentences), sentences,
+                 reference=event.type == "ceasefire" and (doc.id, event.sentence) in end_sentences)
+
+
+# ---- a truce being assembled ---------------------------------------------------------------------
+
+
+@dataclass
+class _Draft:
+    items: list[_Item] = field(default_factory=list)
+    ends: list[_Item] = field(default_factory=list)
+    rejections: list[_Item] = field(default_factory=list)
+
+    def declarations(self) -> list[_Item]:
+        """The reports that make or change the truce (news first); else every report of it, and for a
+        truce known only from its end, the end."""
+        made = [i for i in self.items if i.stage in _DECLARATIONS and not i.reference]
+        news = [i for i in made if not i.event.background]
+        return news or made or [i for i in self.items if not i.reference] or self.items or self.ends
+
+    def parties(self) -> list[Entity]:
+        return _union(i.parties for i in self.declarations())
+
+    def counterpart(self) -> list[Entity]:
+        parties = {p.id for p in self.parties()}
+        return [c for c in _union(i.counterpart for i in self.declarations()) if c.id not in parties]
+
+    def countries(self) -> list[str]:
+        out: list[str] = []
+        for i in self.declarations():
+            out += [c for c in i.countries if c not in out]
+        return out
+
+    def bound(self, actors: Actors) -> list[Entity]:
+        """The parties its conditions bind ("the Iraqi government presents a timetable")."""
+        countries = self.countries()
+        return _union([b] for i in self.items for c in i.event.conditions or []
+                      if (b := actors.bound_by(c, countries)))
+
+    def start_periods(self) -> list[Period]:
+        """The dates it was offered, agreed or took effect (background mentions included); else the
+        dates of any report of it."""
+        made = [i.period for i in self.items if i.stage in STAGES and not i.reference and i.period]
+        return made or [i.period for i in self.items if i.period and not i.reference]
+
+    def first(self) -> Period | None:
+        """When it was first offered or agreed: its place among the truces between the same sides."""
+        periods = self.start_periods()
+        return min(periods, key=lambda p: p.first) if periods else None
+
+    def start(self) -> Period | None:
+        """When it was agreed or took effect (news first): the window of violations opens after it.
+        None for a truce that was only ever offered."""
+        agreed = [i.period for i in self.items
+                  if i.stage in ("agreed", "in effect") and not i.reference and i.period]
+        news = [i.period for i in self.items if i.stage in ("agreed", "in effect") and not i.reference
+                and i.period and not i.event.background]
+        periods = news or agreed
+        return min(periods, key=lambda p: p.first) if periods else None
+
+    def end(self) -> Period | None:
+        ends = [i.period for i in self.ends if i.period]
+        return min(ends, key=lambda p: p.first) if ends else None
+
+    def open_at(self, when: dt.date | None) -> bool:
+        end = self.end()
+        return end is None or when is None or when <= end.first
+
+    def conditions(self) -> list[str]:
+        return [c for i in self.items for c in i.event.conditions or []]
+
+
+def _union(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
+    out: list[Entity] = []
+    for group in groups:
+        for e in group:
+            if all(e.id != o.id for o in out):
+                out.append(e)
+    return out
+
+
+def _compatible(draft: _Draft, item: _Item, actors: Actors) -> bool:
+    """Whether a report can be about this truce: it names someone on one of its sides (or the party
+    a condition binds), and no one from outside it (unknown names aside: they are unplaced, not
+    foreign). A report naming no one fits a truce of its country."""
+    named = [e for e in item.everyone if not e.provisional]
+    involved = draft.parties() + draft.counterpart() + draft.bound(actors)
+    if not named:
+        return bool(set(item.countries) & set(draft.countries()))
+    if not actors.any_same_side(named, involved):
+        return False
+    return all(actors.any_same_side([e], involved) for e in named)
+
+
+# ---- conditions ------------------------------------------------------------------------------------
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def _content(text: str) -> set[str]:
+    return {_stem(w) for w in _TOKEN.findall(words.normalise(text).lower()) if w not in _STOP}
+
+
+def same_condition(a: str, b: str) -> bool:
+    """Two wordings of one condition: at least two content words shared, and at least half of the
+    shorter one's."""
+    ca, cb = _content(a), _content(b)
+    shared = ca & cb
+    return len(shared) >= 2 and len(shared) >= 0.5 * min(len(ca), len(cb))
+
+
+def _new_conditions(draft: _Draft, item: _Item) -> bool:
+    """The report states conditions and none of them is one of the open truce's."""
+    mine = item.event.conditions or []
+    theirs = draft.conditions()
+    return bool(mine and theirs) and not any(same_condition(a, b) for a in mine for b in theirs)
+
+
+# ---- the builder ---------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, documents: Sequence[Document], gazetteer: Gazetteer, as_of: dt.date) -> None:
+        self.documents = documents
+        self.actors = Actors(gazetteer)
+        self.as_of = as_of
+        self.incidents = incidents(documents, self.actors)
+        self.drafts: list[_Draft] = []
+
+    # -- clustering
+
+    def cluster(self) -> list[_Draft]:
+        items: list[_Item] = []
+        for doc in self.documents:
+            ends = {(doc.id, e.sentence) for e in doc.events if e.type == "ceasefire_end"}
+            for e in doc.events:
+                if e.type in ("ceasefire", "ceasefire_end"):
+                    item = _read(doc, e, self.actors, ends)
+                    if item is not None:
+                        items.append(item)
+
+        def order(i: _Item) -> tuple[dt.date, int, str, str, int]:
+            return (i.at or dt.date.max, i.event.type == "ceasefire_end", i.doc.published or "", i.doc.id,
+                    i.event.sentence)
+
+        news = [i for i in items if not i.event.background or i.event.type == "ceasefire_end"]
+        for item in sorted(news, key=order):
+            if item.event.type == "ceasefire_end":
+                self._end(item)
+            else:
+                self._news(item)
+        background = [i for i in items if i.event.background and i.event.type == "ceasefire"]
+        for item in sorted(background, key=order):
+            self._background(item)
+        return self.drafts
+
+    def _open(self, item: _Item) -> list[_Draft]:
+        return [d for d in self.drafts if d.open_at(item.at) and _compatible(d, item, self.actors)]
+
+    def _latest(self, drafts: list[_Draft]) -> _Draft:
+        return max(drafts, key=lambda d: max((i.at or dt.date.min) for i in d.items))
+
+    def _news(self, item: _Item) -> None:
+        candidates = self._open(item)
+        if candidates:
+            draft = self._latest(candidates)
+            if item.reference or item.stage in ("extended", "holding", "mention") or not self._opens_new(draft, item):
+                draft.items.append(item)
+                return
+        self.drafts.append(_Draft(items=[item]))
+
+    def _opens_new(self, draft: _Draft, item: _Item) -> bool:
+        """A declaration that is a new truce rather than the open one said again."""
+        if words.has_any(words.NEW, item.sentences) or _new_conditions(draft, item):
+            return True
+        start = draft.start()
+        if start is None or item.at is None:
+            return False
+        truce = self._window(draft, end=Period.day(item.at), inclusive=False)
+        return any(not self._disavowals(v, draft) for v in truce)
+
+    def _end(self, item: _Item) -> None:
+        period = item.period
+        candidates = [d for d in self.drafts if _compatible(d, item, self.actors)
+                      and (period is None or d.open_at(period.first))]
+        if not candidates:
+            self.drafts.append(_Draft(ends=[item], items=[]))
+            return
+        draft = self._latest(candidates)
+        declarer = self.actors.entities(item.event.actor)
+        by_party = not declarer or self.actors.any_same_side(declarer, draft.parties() + draft.counterpart())
+        (draft.ends if by_party else draft.rejections).append(item)
+
+    def _background(self, item: _Item) -> None:
+        period = item.period
+        fits = [d for d in self.drafts if _compatible(d, item, self.actors) or (not d.items and d.ends)]
+        if period is not None:
+            began = [d for d in fits if any(p.near(period, 7) for p in d.start_periods())]
+            during = [d for d in fits if self._during(d, period)]
+            for group in (began, during):
+                if group:
+                    best = min(group, key=lambda d: min(abs((p.first - period.first).days)
+                                                        for p in d.start_periods() or [period]))
+                    best.items.append(item)
+                    return
+        elif fits:
+            self._latest(fits).items.append(item)
+            return
+        self.drafts.append(_Draft(items=[item]))
+
+    @staticmethod
+    def _during(draft: _Draft, period: Period) -> bool:
+        start, end = draft.start(), draft.end()
+        return (start is None or start.first <= period.last) and (end is None or period.first <= end.first)
+
+    # -- violations
+
+    def _window(self, draft: _Draft, end: Period | None, inclusive: bool) -> list[Incident]:
+        """Uses of force surely after the truce's first day and before its end, in its scope, by or
+        against one of its sides."""
+        start = draft.start()
+        if start is None:
+            return []
+        countries = set(draft.countries())
+        parties, counterpart = draft.parties(), draft.counterpart()
+        out = []
+        for inc in self.incidents:
+            p = inc.period
+            if p is None or p.first <= start.last:
+                continue
+            if end is not None and (p.last > end.first or (p.last == end.first and not inclusive)):
+                continue
+            if countries and not countries & set(inc.countries):
+                continue
+            if self._by(inc, parties, counterpart) is not None:
+                out.append(inc)
+        return out
+
+    def _by(self, inc: Incident, parties: list[Entity], counterpart: list[Entity]) -> str | None:
+        """Whose violation an incident is, or None when it is not one of this truce."""
+        same = self.actors.any_same_side
+        targets = inc.targets
+        known = [a for a in inc.actors if not a.provisional]
+        if known:
+            if parties and same(known, parties):
+                return "party" if not targets or not counterpart or same(targets, counterpart) else None
+            if counterpart and same(known, counterpart):
+                return "counterpart" if not targets or not parties or same(targets, parties) else None
+            return None
+        hit = bool(targets) and ((bool(counterpart) and same(targets, counterpart))
+                                 or (bool(parties) and same(targets, parties)))
+        if not hit:
+            return None
+        return "outside group" if inc.actors else "unattributed"
+
+    def _disavowals(self, inc: Incident, draft: _Draft) -> list[Disavowal]:
+        """Statements in the reports that disown this incident, by whom and when."""
+        out: list[Disavowal] = []
+        parties = draft.parties()
+        for doc in self.documents:
+            for s in doc.sentences:
+                found = words.find(words.DISAVOWAL, s.text)
+                if not found or not self._names_incident(doc, s.idx, s.text, inc):
+                    continue
+                by = next((e for e in self.actors.named_in(s.text) if self.actors.any_same_side([e], parties)), None)
+                evidence = Ref(doc.id, s.idx, "disavowal", None, s.text)
+                out.append(Disavowal(by.name if by else None, _statement_date(s.text, doc, inc.period), found,
+                                     evidence))
+        return out
+
+    @staticmethod
+    def _names_incident(doc: Document, idx: int, text: str, inc: Incident) -> bool:
+        """The sentence reports the incident (one of its reports sits in this sentence), or names it
+        by its place ("the Erbil attack") in a report that tells of it."""
+        mine = [e for d, e in inc.reports if d.id == doc.id]
+        if any(e.sentence == idx or idx in e.mentions for e in mine):
+            return True
+        return bool(mine) and bool(inc.location) and inc.location.split()[0].lower() in text.lower()
+
+    def _violator_terms(self, draft: _Draft) -> list[Ref]:
+        """Disavowal words of a truce report that disown no reported attack: the deal's own terms
+        for violators ("attacks which break it would be a personal act")."""
+        out: list[Ref] = []
+        docs = {i.doc.id: i.doc for i in draft.items}
+        for doc in docs.values():
+            for s in doc.sentences:
+                if not words.has(words.DISAVOWAL, s.text):
+                    continue
+                if any(self._names_incident(doc, s.idx, s.text, inc) for inc in self.incidents):
+                    continue
+                out.append(Ref(doc.id, s.idx, "disavowal", None, s.text))
+        return out
+
+    # -- the record
+
+    def record(self, draft: _Draft, successor: _Draft | None) -> Truce:
+        actors = self.actors
+        decl = draft.declarations()
+        parties, counterpart = draft.parties(), draft.counterpart()
+        bound = draft.bound(actors)
+        if len(counterpart) > 1:
+            counterpart = [c for c in counterpart if all(c.id != b.id for b in bound)] or counterpart
+        countries = draft.countries()
+        places = list(dict.fromkeys(i.event.location for i in decl if i.event.location))
+        mediators = self._mediators(draft, parties + counterpart)
+        history: list[StatusChange] = []
+        self._stages(draft, history)
+        announced = _first([i.period for i in decl if i.period])
+        agreed = _first([i.period for i in decl if i.period and i.stage in ("agreed", "in effect")])
+        effective = self._effective(decl) or (
+            _first([i.period for i in decl if i.period and i.stage == "in effect"]) or agreed)
+        if effective and agreed and effective.value != agreed.value:
+            history.append(StatusChange(effective.value, "in effect", "took effect",
+                                        [i.ref for i in decl if i.stage in ("agreed", "in effect")][:1]))
+        expires = self._expires(draft, effective or announced)
+        for h in [h for h in history if h.status == "extended"]:
+            h.note = f"extended to {expires.value}" if expires else h.note
+
+        ended, how, end_refs = self._ending(draft, expires, successor)
+        violations = self._violations(draft, ended, how)
+        if how == "broken" and successor is not None:
+            ended = self._break(draft, violations, history) or ended
+            violations = [v for v in violations if (Period.parse(v.date) or Period.day(dt.date.max)).first
+                          <= (Period.parse(ended) or Period.day(dt.date.max)).first]
+        for n, v in enumerate(violations, 1):
+            history.append(StatusChange(v.date, "violated", f"violation {n}: {_describe(v)}", v.evidence[:1]))
+            for d in v.disavowals:
+                who = d.by or "a party"
+                history.append(StatusChange(d.date, "disavowed", f"{who}: {', '.join(d.words)}", [d.evidence]))
+        conditions = self._conditions(draft, countries, effective or announced, ended)
+        for c in conditions:
+            if c.status == "met" and c.met_by is not None:
+                history.append(StatusChange(c.met_on, "condition met", c.text, [c.met_by]))
+        for r in draft.rejections:
+            history.append(StatusChange(r.event.date, "rejected", f"declared over by {r.event.actor}, not a party",
+                                        [r.ref]))
+        if ended:
+            history.append(StatusChange(ended, "ended", how or "", end_refs))
+        history.sort(key=_chronology)
+
+        refs = [i.ref for i in draft.items + draft.ends + draft.rejections]
+        docs = [i.doc for i in draft.items + draft.ends + draft.rejections]
+        docs += [d for v in violations for d, _ in self._reports(v)]
+        docs += [d for d in self.documents for c in conditions if c.met_by and c.met_by.doc_id == d.id]
+        return Truce(
+            id="", parties=[p.name for p in parties], counterpart=[c.name for c in counterpart],
+            mediators=mediators, countries=countries, places=places, conditions=conditions,
+            announced=announced.value if announced else None, agreed=agreed.value if agreed else None,
+            effective=effective.value if effective else None, expires=expires.value if expires else None,
+            ended=ended, ended_how=how, end_evidence=end_refs, history=history, violations=violations,
+            violator_terms=self._violator_terms(draft), mentions=refs, sources=_sources(docs),
+            as_of=self.as_of.isoformat())
+
+    def _stages(self, draft: _Draft, history: list[StatusChange]) -> None:
+        """Offered / agreed / in effect / extended / holding steps, each once per date; a background
+        mention adds a step only when no report of the time gives it, and holding is only news."""
+        reached = -1
+        for item in sorted(draft.items, key=lambda i: (i.at or dt.date.max, i.event.background)):
+            if item.reference or item.stage in ("mention", "end"):
+                continue
+            if item.stage == "holding":
+                end = draft.end()
+                if item.event.background or (end is not None and item.at is not None and item.at > end.first):
+                    continue
+                date = item.doc.published if item.at and item.period and not item.period.precise else item.event.date
+            else:
+                date = item.event.date
+            if item.stage in STAGES:
+                rank = STAGES.index(item.stage)
+                if rank < reached or (item.event.background and any(h.status == item.stage for h in history)):
+                    continue
+                reached = max(reached, rank)
+            same = next((h for h in history if h.status == item.stage and h.date == date), None)
+            if same is not None:
+                same.evidence.append(item.ref)
+            else:
+                history.append(StatusChange(date, item.stage, _note(item), [item.ref]))
+
+    def _mediators(self, draft: _Draft, sides: list[Entity]) -> list[str]:
+        """Every mediator named, with the state or body a named envoy speaks for, never a side."""
+        out: list[str] = []
+        for item in draft.declarations() + draft.items:
+            for name in item.event.mediators or []:
+                e = self.actors.entity(name)
+                for m in (e, self.actors.body(e)):
+                    if m.name in out or any(m.id == s.id or s.id in {r.get("target") for r in m.relations
+                                                                       if r.get("type") == "member_of"}
+                                            for s in sides):
+                        continue
+                    out.append(m.name)
+        return out
+
+    def _effective(self, decl: list[_Item]) -> Period | None:
+        """A day the reports say the truce takes effect ("starting tomorrow", "as of October 1")."""
+        for item in decl:
+            reference = Period.parse(item.doc.published)
+            for text in item.sentences:
+                for t in find_time_expressions(text, reference.first if reference else None):
+                    if t.value and t.kind == "point" and words.has(words.EFFECTIVE, _before(text, t)):
+                        return Period.parse(t.value)
+        return None
+
+    def _expires(self, draft: _Draft, start: Period | None) -> Period | None:
+        """When the truce's stated term runs out: the end of a range it is given ("until 2 October"),
+        else its duration ("a two-month truce") counted from when it began or was last extended."""
+        best: Period | None = None
+        for item in sorted(draft.declarations(), key=lambda i: i.at or dt.date.min):
+            reference = Period.parse(item.doc.published)
+            base = (item.period if item.stage == "extended" else start) or item.period
+            for n, text in enumerate(item.sentences):
+                for t in find_time_expressions(text, reference.first if reference else None):
+                    found: Period | None = None
+                    if t.kind == "range" and t.end_value:
+                        found = Period.parse(t.end_value)
+                    elif t.kind == "duration" and t.duration and base is not None and n == 0:
+                        found = after(base, t.duration)
+                    if found is not None and (best is None or found.first > best.first):
+                        best = found
+        return best
+
+    def _ending(self, draft: _Draft, expires: Period | None, successor: _Draft | None
+                ) -> tuple[str | None, str | None, list[Ref]]:
+        if draft.ends:
+            first = min(draft.ends, key=lambda i: i.at or dt.date.max)
+            lapsed = words.has_any(words.EXPIRY, first.sentences)
+            return first.event.date, "lapsed" if lapsed else "declared over", [i.ref for i in draft.ends]
+        nxt = successor.start() if successor is not None else None
+        if expires is not None and expires.last < self.as_of and (nxt is None or expires.last < nxt.first):
+            return expires.value, "lapsed", []
+        if successor is not None and nxt is not None:
+            made = [i.ref for i in successor.declarations()][:1]
+            broken = any(not self._disavowals(inc, draft) for inc in self._window(draft, nxt, False))
+            return nxt.value, "broken" if broken else "replaced", made
+        return None, None, []
+
+    def _violations(self, draft: _Draft, ended: str | None, how: str | None) -> list[Violation]:
+        end = Period.parse(ended)
+        found = self._window(draft, end, inclusive=how == "broken")
+        out = []
+        parties, counterpart = draft.parties(), draft.counterpart()
+        for inc in found:
+            by = self._by(inc, parties, counterpart) or "unattributed"
+            out.append(Violation(
+                inc.date, inc.type, inc.mode, "; ".join(a.name for a in inc.actors) or None,
+                "; ".join(t.name for t in inc.targets) or None, inc.location, "; ".join(inc.countries) or None,
+                inc.killed, inc.injured, by, inc.refs(), self._disavowals(inc, draft)))
+        return out
+
+    def _reports(self, v: Violation) -> list[tuple[Document, Event]]:
+        keys = {(r.doc_id, r.sentence) for r in v.evidence}
+        return [(d, e) for inc in self.incidents for d, e in inc.reports if (d.id, e.sentence) in keys]
+
+    @staticmethod
+    def _break(draft: _Draft, violations: list[Violation], history: list[StatusChange]) -> str | None:
+        """The day a truce broke: the first violation nobody disowned after it was last said to hold."""
+        held = [Period.parse(h.date) for h in history if h.status in (*STAGES, "holding", "extended")]
+        since = max((p.first for p in held if p), default=dt.date.min)
+        for v in violations:
+            p = Period.parse(v.date)
+            if p is not None and p.first >= since and not v.disavowed:
+                return v.date
+        return None
+
+    def _conditions(self, draft: _Draft, countries: list[str], start: Period | None,
+                    ended: str | None) -> list[Condition]:
+        """The truce's conditions, each once (the wording of the latest agreement wins over an
+        offer's), with the party it binds, its deadline, and whether a later act met it."""
+        rank = {"offered": 0, "mention": 1, "holding": 1, "agreed": 2, "in effect": 2, "extended": 2}
+        out: list[tuple[Condition, int]] = []
+        for item in sorted(draft.declarations() + draft.items, key=lambda i: i.at or dt.date.min):
+            for text in item.event.conditions or []:
+                same = next((pair for pair in out if same_condition(pair[0].text, text)), None)
+                deadline = self._deadline(text, item.period)
+                if same is not None:
+                    cond, r = same
+                    if item.ref not in cond.stated:
+                        cond.stated.append(item.ref)
+                    if rank.get(item.stage, 1) > r and not item.event.background:
+                        cond.text, cond.deadline, cond.duration = text, deadline[0], deadline[1]
+                        out[out.index(same)] = (cond, rank.get(item.stage, 1))
+                    continue
+                bound = self.actors.bound_by(text, countries)
+                out.append((Condition(text, bound.name if bound else None, deadline[0], deadline[1], [item.ref]),
+                            rank.get(item.stage, 1)))
+        conditions = [c for c, _ in out]
+        for c in conditions:
+            self._meet(c, draft, start, ended)
+        return conditions
+
+    @staticmethod
+    def _deadline(text: str, base: Period | None) -> tuple[str | None, str | None]:
+        """(deadline, duration) of a condition: "within 12 months" after the date it was agreed, or
+        the date it states ("by the end of April")."""
+        for t in find_time_expressions(text, base.first if base else None):
+            if t.kind != "deadline":
+                continue
+            if t.duration and base is not None:
+                end = after(base, t.duration)
+                return (end.value if end else None), t.duration
+            if t.end_value:
+                return t.end_value, t.duration
+        return None, None
+
+    def _meet(self, cond: Condition, draft: _Draft, start: Period | None, ended: str | None) -> None:
+        """Look for the act that met a condition: a troop_change or demand after the truce began and
+        before its deadline (or end), by the party the condition binds (a withdrawal may also be
+        announced by the side withdrawing), whose words carry every concept of the condition."""
+        need = words.concepts(cond.text)
+        deadline = Period.parse(cond.deadline)
+        if start is None or not need:
+            return
+        limit = min([p.last for p in (deadline, Period.parse(ended)) if p] + [self.as_of])
+        binds = self.actors.entity(cond.binds) if cond.binds else None
+        stated = {(r.doc_id, r.sentence) for r in cond.stated}
+        counterpart = draft.counterpart()
+        for doc in self.documents:
+            for e in doc.events:
+                if e.type not in ("troop_change", "demand") or (doc.id, e.sentence) in stated:
+                    continue
+                when = _act_date(e, doc)
+                if when is None or when.first <= start.last or when.last > limit:
+                    continue
+                who = self.actors.entities(e.actor)
+                if who and binds is not None and not self.actors.any_same_side(who, [binds]) and not (
+                        e.type == "troop_change" and self.actors.any_same_side(who, counterpart)):
+                    continue
+                if need <= _act_concepts(e, doc):
+                    cond.status, cond.met_by, cond.met_on = "met", ref(e), when.value
+                    return
+        if deadline is not None and deadline.last < self.as_of:
+            cond.status = "unmet"
+
+
+# ---- small helpers -------------------------------------------------------------------------------
+
+
+def _first(periods: list[Period]) -> Period | None:
+    return min(periods, key=lambda p: (p.first, -len(p.value))) if periods else None
+
+
+def _before(text: str, t: TimeExpr) -> str:
+    """The three words before a time expression ("starting tomorrow": "... truce, starting")."""
+    return " ".join(text[: t.start].split()[-3:])
+
+
+def _note(item: _Item) -> str:
+    who = "; ".join(p.name for p in item.parties) or "?"
+    return {"offered": f"offered by {who}", "agreed": f"agreed by {who}", "in effect": f"in effect ({who})",
+            "extended": "extended", "holding": "reported holding"}.get(item.stage, item.stage)
+
+
+def _describe(v: Violation) -> str:
+    mode = f" ({v.mode})" if v.mode and v.mode != "unknown" else ""
+    who = v.actor or "unclaimed"
+    where = f" at {v.location}" if v.location else ""
+    return f"{v.type}{mode} by {who}{where}"
+
+
+_ORDER = {"offered": 0, "agreed": 1, "in effect": 2, "extended": 3, "holding": 4, "violated": 5, "disavowed": 6,
+          "condition met": 7, "rejected": 8, "ended": 9}
+
+
+def _chronology(h: StatusChange) -> tuple[dt.date, int]:
+    p = Period.parse(h.date)
+    return (p.first if p else dt.date.max, _ORDER.get(h.status, 5))
+
+
+def _statement_date(text: str, doc: Document, incident: Period | None) -> str | None:
+    """When a statement about an incident was made: the latest day its sentence names between the
+    incident and publication ("said on Tuesday that Monday's attack ..."), else the publication date."""
+    published = Period.parse(doc.published)
+    days = [p for t in find_time_expressions(text, published.first if published else None)
+            if (p := Period.parse(t.value)) is not None and p.precise
+            and (incident is None or p.first >= incident.last) and (published is None or p.first <= published.last)]
+    if days:
+        return max(days).value
+    return published.value if published else None
+
+
+def _act_date(event: Event, doc: Document) -> Period | None:
+    """When an act was done: a plan dated in the future ("will leave by the end of 2023") was made
+    when reported."""
+    p = Period.parse(event.date)
+    published = Period.parse(doc.published)
+    if p is not None and published is not None and p.first > published.last:
+        return published
+    return p or published
+
+
+def _act_concepts(event: Event, doc: Document) -> set[str]:
+    """The concepts an act's sentences carry; a date after publication in them is a timetable."""
+    found: set[str] = set()
+    published = Period.parse(doc.published)
+    for text in _sentences(doc, event):
+        found |= words.concepts(text)
+        for t in find_time_expressions(text, published.first if published else None):
+            p = Period.parse(t.end_value or t.value)
+            if published is not None and p is not None and p.first > published.last:
+                found.add(words.DATED_CONCEPT)
+    return found
+
+
+def _sources(docs: Iterable[Document]) -> list[Source]:
+    seen: dict[str, Source] = {}
+    for d in docs:
+        seen.setdefault(d.id, Source(d.id, d.outlet, d.url, d.published, d.title))
+    return sorted(seen.values(), key=lambda s: (s.published or "", s.doc_id))
+
+
+def _initials(name: str) -> str:
+    parts = [p for p in re.split(r"[\s\-]+", name.lower()) if p and p not in ("of", "the", "al", "and")]
+    if len(parts) == 1:
+        return re.sub(r"[^0-9a-z]+", "", parts[0])
+    return "".join(p[0] for p in parts)
+
+
+def _identify(truces: list[Truce]) -> None:
+    """Stable ids from the first date and the sides: "2022-01-15-kh-us"; a repeat gets "-2"."""
+    seen: dict[str, int] = {}
+    for t in truces:
+        first = t.announced or (t.history[0].date if t.history else None) or t.ended or "undated"
+        sides = [_initials(t.parties[0])] if t.parties else []
+        sides += [_initials(t.counterpart[0])] if t.counterpart else []
+        base = "-".join([first, *sides])
+        seen[base] = seen.get(base, 0) + 1
+        t.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
+
+
+def _successors(builder: _Builder, drafts: list[_Draft]) -> dict[int, _Draft]:
+    """For each truce without a declared end, the next truce between the same sides, if any."""
+    out: dict[int, _Draft] = {}
+    dated = sorted((d for d in drafts if d.start() is not None), key=lambda d: d.start().first)  # type: ignore[union-attr]
+    for k, d in enumerate(dated):
+        if d.ends:
+            continue
+        start = d.start()
+        for later in dated[k + 1:]:
+            nxt = later.start()
+            if start is None or nxt is None or nxt.first <= start.last:
+                continue
+            if builder.actors.any_same_side(d.parties(), later.parties()) and (
+                    not d.counterpart() or not later.counterpart()
+                    or builder.actors.any_same_side(d.counterpart(), later.counterpart())):
+                out[id(d)] = later
+                break
+    return out
+
+
+# ---- public API ----------------------------------------------------------------------------------
+
+
+def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | None = None,
+                          as_of: str | dt.date | None = None) -> list[Truce]:
+    """The truce records of these documents (each with its ``events`` and ``sentences``), oldest first.
+
+    ``as_of`` is the date the records are true on (default: the latest publication date): a term
+    that ran out before it has lapsed, a deadline passed before it is unmet.
+    """
+    docs = list(documents)
+    if isinstance(as_of, dt.date):
+        day = as_of
+    else:
+        given = Period.parse(as_of) if as_of else None
+        if as_of and given is None:
+            raise ValueError(f"as_of={as_of!r}: expected an ISO date (YYYY-MM-DD)")
+        published = [p.last for d in docs if (p := Period.parse(d.published))]
+        day = given.last if given else max(published, default=dt.date.today())
+    builder = _Builder(docs, gazetteer or Gazetteer.load(), day)
+    drafts = builder.cluster()
+    successors = _successors(builder, drafts)
+    truces = [builder.record(d, successors.get(id(d))) for d in drafts]
+    truces.sort(key=lambda t: (Period.parse(t.announced or t.start or t.ended) or Period.day(dt.date.max)).first)
+    _identify(truces)
+    return truces
+
+
+def build_truces(store: Store, gazetteer: Gazetteer | None = None, as_of: str | dt.date | None = None) -> list[Truce]:
+    """The truce records of every document in ``store`` (see :func:`truces_from_documents`)."""
+    return truces_from_documents(store.documents(), gazetteer, as_of)
+
+
+def find_truce(truces: Sequence[Truce], key: str) -> Truce | None:
+    """The truce with this id, or the only one whose id starts with ``key``."""
+    exact = [t for t in truces if t.id == key]
+    if exact:
+        return exact[0]
+    prefixed = [t for t in truces if t.id.startswith(key)]
+    return prefixed[0] if len(prefixed) == 1 else None
