@@ -28,6 +28,7 @@ import gzip
 import json
 import pstats
 import random
+import re
 import resource
 import shlex
 import sys
@@ -119,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     rss_start = peak_rss_mb()
     records = list(real_records(args.limit) if source == "real" else example_records(args.limit))
     texts = [r["text"] for r in records if isinstance(r.get("text"), str)]
+    ids = [str(r.get("id")) for r in records]  # to name a rejected line by its corpus id
     chars = sum(map(len, texts))
 
     from trucewatch.extract.assemble import Extractor
@@ -171,8 +173,12 @@ def main(argv: list[str] | None = None) -> int:
           f"{rss_before:,.0f} MB with the documents loaded and the extractor built; database {db_mb:,.1f} MB")
     events = ", ".join(f"{t} {n:,}" for t, n in sorted(stats.events_by_type.items(), key=lambda kv: -kv[1]))
     print(f"events by type  {sum(stats.events_by_type.values()):,} in all: {events or 'none'}")
-    if stats.rejections:
-        print(f"rejections      {len(stats.rejections):,}, the first: {stats.rejections[0]}")
+    for r in stats.rejections[:5]:
+        line = int(m[1]) if (m := re.search(r"#L(\d+)$", r.input)) else r.line
+        which = f"record {line} (id {ids[line - 1]})" if line else r.input
+        print(f"rejected        {which}, stage {r.stage}: {r.reason}")
+    if len(stats.rejections) > 5:
+        print(f"                ... and {len(stats.rejections) - 5:,} more rejections")
     print(f"command         {shlex.join([Path(sys.executable).as_posix(), *sys.argv])}")
     if profiler:
         for order in ("tottime", "cumulative"):

@@ -377,24 +377,3 @@ def test_resolve_dates_shift(value: str, days: int, expected: str | None) -> Non
     assert shift(value, days) == expected
 
 
-def test_resolve_dates_speed() -> None:
-    """The pipeline needs >= 200 reports/s: a sentence without a time expression must cost next to nothing.
-    Bounds are ten times the targets so that a busy machine does not fail the test."""
-    plain = ("The militia leaders said their fighters would stop attacking American forces provided that the "
-             "government presented a clear plan for the departure of foreign troops from the country soon, "
-             "according to a statement carried by local media and seen by reporters here")
-    dated = ("Rockets fired late Monday hit the airport two days after a drone attack on the base, and "
-             "the group said it had observed a two-month truce since 2 August 2022 that would end by "
-             "September 15")
-    ref = dt.date(2024, 2, 7)
-    find_time_expressions(dated, ref)  # build the grammar outside the timing
-    runs = 500
-    began = time.perf_counter()
-    for _ in range(runs):
-        find_time_expressions(plain, ref)
-    plain_ms = (time.perf_counter() - began) * 1000 / runs
-    began = time.perf_counter()
-    for _ in range(runs):
-        find_time_expressions(dated, ref)
-    dated_ms = (time.perf_counter() - began) * 1000 / runs
-    assert plain_ms < 1.0 and dated_ms < 10.0, (plain_ms, dated_ms)

@@ -487,25 +487,6 @@ def test_resolve_names_missing_user_file_is_refused(tmp_path: Path) -> None:
         Gazetteer.load([tmp_path / "nothere.yaml"])
 
 
-def test_resolve_names_world_cities_load_fast(tmp_path: Path) -> None:
-    empty = tmp_path / "empty.yaml"
-    empty.write_text("version: 1\nentities: []\n", encoding="utf-8")
-    best = float("inf")
-    for _ in range(2):
-        g = Gazetteer.load([empty])  # a fresh gazetteer: its world is not loaded yet
-        start = time.perf_counter()
-        g.lookup("Ramadi", kind="place")  # the first city lookup builds the city index
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.5
-
-
-def test_resolve_names_default_load_is_cached_and_fast(tmp_path: Path) -> None:
+def test_resolve_names_default_load_is_cached() -> None:
+    """Speed is measured by benchmarks, not by tests; here only that the shipped gazetteer is built once."""
     assert Gazetteer.load() is Gazetteer.load()
-    empty = tmp_path / "empty.yaml"
-    empty.write_text("version: 1\nentities: []\n", encoding="utf-8")
-    best = float("inf")
-    for _ in range(3):  # best of three: a busy machine should not fail the test
-        start = time.perf_counter()
-        Gazetteer.load([empty])  # not cached: a full build of the shipped data
-        best = min(best, time.perf_counter() - start)
-    assert best < 0.3

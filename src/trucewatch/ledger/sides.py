@@ -160,6 +160,11 @@ class Actors:
         return seen
 
     @staticmethod
+    def is_front(e: Entity) -> bool:
+        """A name used by a larger group ("Saraya Awliya al-Dam" for the Iran-backed militias)."""
+        return any(r.get("type") == "front_for" for r in e.relations)
+
+    @staticmethod
     def _generic(e: Entity) -> bool:
         """A description standing for unnamed groups ("Iran-backed Iraqi militias")."""
         return e.name.lower().endswith(("militias", "groups", "factions", "parties"))

@@ -264,11 +264,15 @@ def _content(text: str) -> set[str]:
 
 
 def same_condition(a: str, b: str) -> bool:
-    """Two wordings of one condition: at least two content words shared, and at least half of the
-    shorter one's."""
+    """Two wordings of one condition: they share at least two content words and half of the shorter
+    one's, or they speak of the same two or more things ("sets a timetable for a US withdrawal",
+    "presents a timetable for the withdrawal of American troops")."""
     ca, cb = _content(a), _content(b)
     shared = ca & cb
-    return len(shared) >= 2 and len(shared) >= 0.5 * min(len(ca), len(cb))
+    if len(shared) >= 2 and len(shared) >= 0.5 * min(len(ca), len(cb)):
+        return True
+    concepts = words.concepts(a)
+    return len(concepts) >= 2 and concepts == words.concepts(b)
 
 
 def _new_conditions(draft: _Draft, item: _Item) -> bool:
@@ -278,108 +282,122 @@ def _new_conditions(draft: _Draft, item: _Item) -> bool:
     return bool(mine and theirs) and not any(same_condition(a, b) for a in mine for b in theirs)
 
 
+def _deadline(text: str, base: Period | None) -> tuple[str | None, str | None]:
+    """(deadline, duration) of a condition: "within 12 months" counted from the day it was agreed,
+    or the day it names ("by the end of April", "until noon on Monday")."""
+    for t in find_time_expressions(text, base.first if base else None):
+        if t.kind != "deadline":
+            continue
+        if t.duration:
+            end = after(base, t.duration) if base is not None else None
+            return (end.value if end else None), t.duration
+        if t.end_value:
+            return t.end_value, None
+    return None, None
+
+
 # ---- the builder ---------------------------------------------------------------------------------
+
+# How much a report's wording of a condition counts: an agreement's wording replaces an offer's.
+_AUTHORITY = {"offered": 0, "agreed": 2, "in effect": 2, "extended": 2}
 
 
 class _Builder:
+    """Runs the steps of the module docstring over one set of documents."""
+
     def __init__(self, documents: Sequence[Document], gazetteer: Gazetteer, as_of: dt.date) -> None:
         self.documents = documents
         self.actors = Actors(gazetteer)
         self.as_of = as_of
         self.incidents = incidents(documents, self.actors)
         self.drafts: list[_Draft] = []
+        # Sentences with words that disown an attack, found once.
+        self.disowning = [(doc, s, found) for doc in documents for s in doc.sentences
+                          if (found := words.find(words.DISAVOWAL, s.text))]
 
-    # -- clustering
+    # -- which reports are one truce
 
     def cluster(self) -> list[_Draft]:
         items: list[_Item] = []
         for doc in self.documents:
             ends = {(doc.id, e.sentence) for e in doc.events if e.type == "ceasefire_end"}
-            for e in doc.events:
-                if e.type in ("ceasefire", "ceasefire_end"):
-                    item = _read(doc, e, self.actors, ends)
-                    if item is not None:
-                        items.append(item)
+            items += [_read(doc, e, self.actors, ends) for e in doc.events if e.type in ("ceasefire", "ceasefire_end")]
 
-        def order(i: _Item) -> tuple[dt.date, int, str, str, int]:
+        def order(i: _Item) -> tuple[dt.date, bool, str, str, int]:
             return (i.at or dt.date.max, i.event.type == "ceasefire_end", i.doc.published or "", i.doc.id,
                     i.event.sentence)
 
-        news = [i for i in items if not i.event.background or i.event.type == "ceasefire_end"]
-        for item in sorted(news, key=order):
+        for item in sorted((i for i in items if not i.event.background or i.event.type == "ceasefire_end"), key=order):
             if item.event.type == "ceasefire_end":
                 self._end(item)
             else:
                 self._news(item)
-        background = [i for i in items if i.event.background and i.event.type == "ceasefire"]
-        for item in sorted(background, key=order):
+        for item in sorted((i for i in items if i.event.background and i.event.type == "ceasefire"), key=order):
             self._background(item)
         return self.drafts
 
-    def _open(self, item: _Item) -> list[_Draft]:
-        return [d for d in self.drafts if d.open_at(item.at) and _compatible(d, item, self.actors)]
-
     def _latest(self, drafts: list[_Draft]) -> _Draft:
-        return max(drafts, key=lambda d: max((i.at or dt.date.min) for i in d.items))
+        return max(drafts, key=lambda d: max((i.at or dt.date.min) for i in d.items + d.ends))
 
     def _news(self, item: _Item) -> None:
-        candidates = self._open(item)
+        candidates = [d for d in self.drafts if d.open_at(item.at) and _compatible(d, item, self.actors)]
         if candidates:
             draft = self._latest(candidates)
-            if item.reference or item.stage in ("extended", "holding", "mention") or not self._opens_new(draft, item):
+            if item.reference or item.stage not in STAGES or not self._opens_new(draft, item):
                 draft.items.append(item)
                 return
         self.drafts.append(_Draft(items=[item]))
 
     def _opens_new(self, draft: _Draft, item: _Item) -> bool:
-        """A declaration that is a new truce rather than the open one said again."""
+        """A declaration that is a new truce rather than the open one said again: it says so, or its
+        conditions are others, or the open truce was violated since without anyone disowning it."""
         if words.has_any(words.NEW, item.sentences) or _new_conditions(draft, item):
             return True
-        start = draft.start()
-        if start is None or item.at is None:
+        if item.at is None:
             return False
-        truce = self._window(draft, end=Period.day(item.at), inclusive=False)
-        return any(not self._disavowals(v, draft) for v in truce)
+        return any(not self._disavowals(inc, draft) for inc in self._window(draft, Period.day(item.at), False))
 
     def _end(self, item: _Item) -> None:
-        period = item.period
+        """Close the open truce of the end's sides; a group outside the truce only rejects it."""
+        p = item.period
         candidates = [d for d in self.drafts if _compatible(d, item, self.actors)
-                      and (period is None or d.open_at(period.first))]
+                      and (p is None or (d.open_at(p.first) and (d.first() is None or d.first().first <= p.last)))]
         if not candidates:
-            self.drafts.append(_Draft(ends=[item], items=[]))
+            self.drafts.append(_Draft(ends=[item]))
             return
         draft = self._latest(candidates)
-        declarer = self.actors.entities(item.event.actor)
-        by_party = not declarer or self.actors.any_same_side(declarer, draft.parties() + draft.counterpart())
-        (draft.ends if by_party else draft.rejections).append(item)
+        declarer = [e for e in self.actors.entities(item.event.actor) if not self.actors.is_mediator_kind(e)]
+        sides = draft.parties() + draft.counterpart()
+        # A front group or an unknown one saying the truce is over does not end the parties' truce.
+        speakers = [e for e in declarer if not e.provisional and not self.actors.is_front(e)]
+        by_side = not declarer or not sides or self.actors.any_same_side(speakers, sides)
+        (draft.ends if by_side else draft.rejections).append(item)
 
     def _background(self, item: _Item) -> None:
-        period = item.period
-        fits = [d for d in self.drafts if _compatible(d, item, self.actors) or (not d.items and d.ends)]
-        if period is not None:
-            began = [d for d in fits if any(p.near(period, 7) for p in d.start_periods())]
-            during = [d for d in fits if self._during(d, period)]
+        """A mention of an earlier truce joins the one of its sides that began in the period it names,
+        else the one open then, else it opens a record of its own."""
+        p = item.period
+        fits = [d for d in self.drafts if _compatible(d, item, self.actors)]
+        if p is None:
+            if fits:
+                self._latest(fits).items.append(item)
+                return
+        else:
+            began = [d for d in fits if any(q.near(p, 7) for q in d.start_periods())]
+            during = [d for d in fits if _during(d, p)]
             for group in (began, during):
                 if group:
-                    best = min(group, key=lambda d: min(abs((p.first - period.first).days)
-                                                        for p in d.start_periods() or [period]))
+                    best = min(group, key=lambda d: min((abs((q.first - p.first).days) for q in d.start_periods()),
+                                                        default=0))
                     best.items.append(item)
                     return
-        elif fits:
-            self._latest(fits).items.append(item)
-            return
         self.drafts.append(_Draft(items=[item]))
-
-    @staticmethod
-    def _during(draft: _Draft, period: Period) -> bool:
-        start, end = draft.start(), draft.end()
-        return (start is None or start.first <= period.last) and (end is None or period.first <= end.first)
 
     # -- violations
 
     def _window(self, draft: _Draft, end: Period | None, inclusive: bool) -> list[Incident]:
-        """Uses of force surely after the truce's first day and before its end, in its scope, by or
-        against one of its sides."""
+        """Uses of force surely after the day the truce was agreed and before its end (on its last day
+        too when ``inclusive``), in its countries, by or against one of its sides."""
         start = draft.start()
         if start is None:
             return []
@@ -399,7 +417,9 @@ class _Builder:
         return out
 
     def _by(self, inc: Incident, parties: list[Entity], counterpart: list[Entity]) -> str | None:
-        """Whose violation an incident is, or None when it is not one of this truce."""
+        """Whose violation an incident is: force by one side unless aimed at someone outside the
+        truce, or force by no one named (or by a group no one knows) against either side. None when it
+        is not a violation of this truce."""
         same = self.actors.any_same_side
         targets = inc.targets
         known = [a for a in inc.actors if not a.provisional]
@@ -409,89 +429,78 @@ class _Builder:
             if counterpart and same(known, counterpart):
                 return "counterpart" if not targets or not parties or same(targets, parties) else None
             return None
-        hit = bool(targets) and ((bool(counterpart) and same(targets, counterpart))
-                                 or (bool(parties) and same(targets, parties)))
-        if not hit:
+        if not targets or not ((counterpart and same(targets, counterpart)) or (parties and same(targets, parties))):
             return None
         return "outside group" if inc.actors else "unattributed"
 
     def _disavowals(self, inc: Incident, draft: _Draft) -> list[Disavowal]:
-        """Statements in the reports that disown this incident, by whom and when."""
+        """Statements that disown this incident: by which party (named in the sentence), and when."""
         out: list[Disavowal] = []
         parties = draft.parties()
-        for doc in self.documents:
-            for s in doc.sentences:
-                found = words.find(words.DISAVOWAL, s.text)
-                if not found or not self._names_incident(doc, s.idx, s.text, inc):
-                    continue
-                by = next((e for e in self.actors.named_in(s.text) if self.actors.any_same_side([e], parties)), None)
-                evidence = Ref(doc.id, s.idx, "disavowal", None, s.text)
-                out.append(Disavowal(by.name if by else None, _statement_date(s.text, doc, inc.period), found,
-                                     evidence))
+        for doc, s, found in self.disowning:
+            if not _names_incident(doc, s.idx, s.text, inc):
+                continue
+            by = next((e for e in self.actors.named_in(s.text) if self.actors.any_same_side([e], parties)), None)
+            out.append(Disavowal(by.name if by else None, _statement_date(s.text, doc, inc.period), found,
+                                 Ref(doc.id, s.idx, "disavowal", None, s.text)))
         return out
-
-    @staticmethod
-    def _names_incident(doc: Document, idx: int, text: str, inc: Incident) -> bool:
-        """The sentence reports the incident (one of its reports sits in this sentence), or names it
-        by its place ("the Erbil attack") in a report that tells of it."""
-        mine = [e for d, e in inc.reports if d.id == doc.id]
-        if any(e.sentence == idx or idx in e.mentions for e in mine):
-            return True
-        return bool(mine) and bool(inc.location) and inc.location.split()[0].lower() in text.lower()
 
     def _violator_terms(self, draft: _Draft) -> list[Ref]:
-        """Disavowal words of a truce report that disown no reported attack: the deal's own terms
-        for violators ("attacks which break it would be a personal act")."""
-        out: list[Ref] = []
-        docs = {i.doc.id: i.doc for i in draft.items}
-        for doc in docs.values():
-            for s in doc.sentences:
-                if not words.has(words.DISAVOWAL, s.text):
-                    continue
-                if any(self._names_incident(doc, s.idx, s.text, inc) for inc in self.incidents):
-                    continue
-                out.append(Ref(doc.id, s.idx, "disavowal", None, s.text))
-        return out
+        """Disavowal words in a report of the truce that disown no reported attack: the deal's own
+        terms for violators ("attacks which break it would be a personal act")."""
+        docs = {i.doc.id for i in draft.items}
+        return [Ref(doc.id, s.idx, "disavowal", None, s.text) for doc, s, _ in self.disowning
+                if doc.id in docs and not any(_names_incident(doc, s.idx, s.text, inc) for inc in self.incidents)]
+
+    def _violations(self, draft: _Draft, end: Period | None, inclusive: bool) -> list[Violation]:
+        parties, counterpart = draft.parties(), draft.counterpart()
+        return [Violation(inc.date, inc.type, inc.mode, "; ".join(a.name for a in inc.actors) or None,
+                          "; ".join(t.name for t in inc.targets) or None, inc.location,
+                          "; ".join(inc.countries) or None, inc.killed, inc.injured,
+                          self._by(inc, parties, counterpart) or "unattributed", inc.refs(),
+                          self._disavowals(inc, draft))
+                for inc in self._window(draft, end, inclusive)]
 
     # -- the record
 
     def record(self, draft: _Draft, successor: _Draft | None) -> Truce:
-        actors = self.actors
+        """The finished record of one truce."""
         decl = draft.declarations()
         parties, counterpart = draft.parties(), draft.counterpart()
-        bound = draft.bound(actors)
         if len(counterpart) > 1:
-            counterpart = [c for c in counterpart if all(c.id != b.id for b in bound)] or counterpart
+            bound = {b.id for b in draft.bound(self.actors)}
+            counterpart = [c for c in counterpart if c.id not in bound] or counterpart
         countries = draft.countries()
-        places = list(dict.fromkeys(i.event.location for i in decl if i.event.location))
-        mediators = self._mediators(draft, parties + counterpart)
         history: list[StatusChange] = []
         self._stages(draft, history)
-        announced = _first([i.period for i in decl if i.period])
-        agreed = _first([i.period for i in decl if i.period and i.stage in ("agreed", "in effect")])
-        effective = self._effective(decl) or (
-            _first([i.period for i in decl if i.period and i.stage == "in effect"]) or agreed)
+        made = [i for i in decl if i.period and i.stage in STAGES]
+        announced = _first([i.period for i in made] or [i.period for i in decl if i.period])
+        agreed = _first([i.period for i in made if i.stage in ("agreed", "in effect")])
+        effective = self._effective(made) or _first([i.period for i in made if i.stage == "in effect"]) or agreed
         if effective and agreed and effective.value != agreed.value:
             history.append(StatusChange(effective.value, "in effect", "took effect",
-                                        [i.ref for i in decl if i.stage in ("agreed", "in effect")][:1]))
+                                        [i.ref for i in made if i.stage in ("agreed", "in effect")][:1]))
         expires = self._expires(draft, effective or announced)
-        for h in [h for h in history if h.status == "extended"]:
-            h.note = f"extended to {expires.value}" if expires else h.note
+        for h in history:
+            if h.status == "extended" and expires is not None:
+                h.note = f"extended to {expires.value}"
 
         ended, how, end_refs = self._ending(draft, expires, successor)
-        violations = self._violations(draft, ended, how)
-        if how == "broken" and successor is not None:
-            ended = self._break(draft, violations, history) or ended
-            violations = [v for v in violations if (Period.parse(v.date) or Period.day(dt.date.max)).first
-                          <= (Period.parse(ended) or Period.day(dt.date.max)).first]
+        end = Period.parse(ended)
+        violations = self._violations(draft, end, inclusive=False)
+        if how == "broken":
+            broke = _broke(violations, history)
+            if broke is not None:
+                ended = broke.value
+                violations = [v for v in violations if (Period.parse(v.date) or broke).first <= broke.first]
         for n, v in enumerate(violations, 1):
             history.append(StatusChange(v.date, "violated", f"violation {n}: {_describe(v)}", v.evidence[:1]))
             for d in v.disavowals:
-                who = d.by or "a party"
-                history.append(StatusChange(d.date, "disavowed", f"{who}: {', '.join(d.words)}", [d.evidence]))
-        conditions = self._conditions(draft, countries, effective or announced, ended)
+                history.append(StatusChange(d.date, "disavowed", f"{d.by or 'unnamed'}: {', '.join(d.words)}",
+                                            [d.evidence]))
+        conditions = self._conditions(draft, countries, effective or announced, Period.parse(ended))
         for c in conditions:
-            if c.status == "met" and c.met_by is not None:
+            if c.met_by is not None:
                 history.append(StatusChange(c.met_on, "condition met", c.text, [c.met_by]))
         for r in draft.rejections:
             history.append(StatusChange(r.event.date, "rejected", f"declared over by {r.event.actor}, not a party",
@@ -500,33 +509,36 @@ class _Builder:
             history.append(StatusChange(ended, "ended", how or "", end_refs))
         history.sort(key=_chronology)
 
-        refs = [i.ref for i in draft.items + draft.ends + draft.rejections]
-        docs = [i.doc for i in draft.items + draft.ends + draft.rejections]
-        docs += [d for v in violations for d, _ in self._reports(v)]
-        docs += [d for d in self.documents for c in conditions if c.met_by and c.met_by.doc_id == d.id]
+        reports = draft.items + draft.ends + draft.rejections
+        docs = [i.doc for i in reports] + [d for v in violations for d in self._documents(v.evidence)]
+        docs += [d for c in conditions if c.met_by for d in self._documents([c.met_by])]
         return Truce(
             id="", parties=[p.name for p in parties], counterpart=[c.name for c in counterpart],
-            mediators=mediators, countries=countries, places=places, conditions=conditions,
-            announced=announced.value if announced else None, agreed=agreed.value if agreed else None,
-            effective=effective.value if effective else None, expires=expires.value if expires else None,
+            mediators=self._mediators(draft, parties + counterpart), countries=countries,
+            places=list(dict.fromkeys(i.event.location for i in decl if i.event.location)), conditions=conditions,
+            announced=_value(announced), agreed=_value(agreed), effective=_value(effective), expires=_value(expires),
             ended=ended, ended_how=how, end_evidence=end_refs, history=history, violations=violations,
-            violator_terms=self._violator_terms(draft), mentions=refs, sources=_sources(docs),
+            violator_terms=self._violator_terms(draft), mentions=[i.ref for i in reports], sources=_sources(docs),
             as_of=self.as_of.isoformat())
 
+    def _documents(self, refs: list[Ref]) -> list[Document]:
+        ids = {r.doc_id for r in refs}
+        return [d for d in self.documents if d.id in ids]
+
     def _stages(self, draft: _Draft, history: list[StatusChange]) -> None:
-        """Offered / agreed / in effect / extended / holding steps, each once per date; a background
-        mention adds a step only when no report of the time gives it, and holding is only news."""
+        """Offered / agreed / in effect / extended / holding steps, one per status and date. A stage is
+        never stepped back to; a background mention adds a stage no report of the time gives; a report
+        that the truce holds counts only as news, and only while it is in force."""
         reached = -1
+        end = draft.end()
         for item in sorted(draft.items, key=lambda i: (i.at or dt.date.max, i.event.background)):
-            if item.reference or item.stage in ("mention", "end"):
+            if item.reference or item.stage == "mention":
                 continue
+            date = item.event.date
             if item.stage == "holding":
-                end = draft.end()
                 if item.event.background or (end is not None and item.at is not None and item.at > end.first):
                     continue
-                date = item.doc.published if item.at and item.period and not item.period.precise else item.event.date
-            else:
-                date = item.event.date
+                date = item.at.isoformat() if item.at else date
             if item.stage in STAGES:
                 rank = STAGES.index(item.stage)
                 if rank < reached or (item.event.background and any(h.status == item.stage for h in history)):
@@ -539,22 +551,21 @@ class _Builder:
                 history.append(StatusChange(date, item.stage, _note(item), [item.ref]))
 
     def _mediators(self, draft: _Draft, sides: list[Entity]) -> list[str]:
-        """Every mediator named, with the state or body a named envoy speaks for, never a side."""
+        """Every mediator named, then the state or body a named envoy speaks for; never a side."""
+        side_ids = {m for s in sides for m in self.actors.memberships(s)}
         out: list[str] = []
-        for item in draft.declarations() + draft.items:
+        for item in draft.items:
             for name in item.event.mediators or []:
                 e = self.actors.entity(name)
                 for m in (e, self.actors.body(e)):
-                    if m.name in out or any(m.id == s.id or s.id in {r.get("target") for r in m.relations
-                                                                       if r.get("type") == "member_of"}
-                                            for s in sides):
-                        continue
-                    out.append(m.name)
+                    if m.name not in out and not side_ids & set(self.actors.memberships(m)):
+                        out.append(m.name)
         return out
 
-    def _effective(self, decl: list[_Item]) -> Period | None:
-        """A day the reports say the truce takes effect ("starting tomorrow", "as of October 1")."""
-        for item in decl:
+    @staticmethod
+    def _effective(made: list[_Item]) -> Period | None:
+        """A day the reports say the truce takes effect ("starting tomorrow", "took effect on Friday")."""
+        for item in made:
             reference = Period.parse(item.doc.published)
             for text in item.sentences:
                 for t in find_time_expressions(text, reference.first if reference else None):
@@ -562,11 +573,13 @@ class _Builder:
                         return Period.parse(t.value)
         return None
 
-    def _expires(self, draft: _Draft, start: Period | None) -> Period | None:
-        """When the truce's stated term runs out: the end of a range it is given ("until 2 October"),
-        else its duration ("a two-month truce") counted from when it began or was last extended."""
+    @staticmethod
+    def _expires(draft: _Draft, start: Period | None) -> Period | None:
+        """When the truce's stated term runs out: the end of a range it is given ("until 2 October
+        2022"), else a duration in the report's own sentence ("a two-month truce") counted from when it
+        took effect, or from an extension."""
         best: Period | None = None
-        for item in sorted(draft.declarations(), key=lambda i: i.at or dt.date.min):
+        for item in draft.declarations():
             reference = Period.parse(item.doc.published)
             base = (item.period if item.stage == "extended" else start) or item.period
             for n, text in enumerate(item.sentences):
@@ -582,113 +595,76 @@ class _Builder:
 
     def _ending(self, draft: _Draft, expires: Period | None, successor: _Draft | None
                 ) -> tuple[str | None, str | None, list[Ref]]:
+        """(date, how, evidence) of the end: declared (or said to have expired), else its term ran out
+        before the ledger's date, else a later truce between the same sides began."""
         if draft.ends:
             first = min(draft.ends, key=lambda i: i.at or dt.date.max)
-            lapsed = words.has_any(words.EXPIRY, first.sentences)
-            return first.event.date, "lapsed" if lapsed else "declared over", [i.ref for i in draft.ends]
-        nxt = successor.start() if successor is not None else None
+            how = "lapsed" if words.has_any(words.EXPIRY, first.sentences) else "declared over"
+            return first.event.date, how, [i.ref for i in draft.ends]
+        nxt = successor.first() if successor is not None else None
         if expires is not None and expires.last < self.as_of and (nxt is None or expires.last < nxt.first):
             return expires.value, "lapsed", []
-        if successor is not None and nxt is not None:
-            made = [i.ref for i in successor.declarations()][:1]
-            broken = any(not self._disavowals(inc, draft) for inc in self._window(draft, nxt, False))
-            return nxt.value, "broken" if broken else "replaced", made
-        return None, None, []
-
-    def _violations(self, draft: _Draft, ended: str | None, how: str | None) -> list[Violation]:
-        end = Period.parse(ended)
-        found = self._window(draft, end, inclusive=how == "broken")
-        out = []
-        parties, counterpart = draft.parties(), draft.counterpart()
-        for inc in found:
-            by = self._by(inc, parties, counterpart) or "unattributed"
-            out.append(Violation(
-                inc.date, inc.type, inc.mode, "; ".join(a.name for a in inc.actors) or None,
-                "; ".join(t.name for t in inc.targets) or None, inc.location, "; ".join(inc.countries) or None,
-                inc.killed, inc.injured, by, inc.refs(), self._disavowals(inc, draft)))
-        return out
-
-    def _reports(self, v: Violation) -> list[tuple[Document, Event]]:
-        keys = {(r.doc_id, r.sentence) for r in v.evidence}
-        return [(d, e) for inc in self.incidents for d, e in inc.reports if (d.id, e.sentence) in keys]
-
-    @staticmethod
-    def _break(draft: _Draft, violations: list[Violation], history: list[StatusChange]) -> str | None:
-        """The day a truce broke: the first violation nobody disowned after it was last said to hold."""
-        held = [Period.parse(h.date) for h in history if h.status in (*STAGES, "holding", "extended")]
-        since = max((p.first for p in held if p), default=dt.date.min)
-        for v in violations:
-            p = Period.parse(v.date)
-            if p is not None and p.first >= since and not v.disavowed:
-                return v.date
-        return None
+        if successor is None or nxt is None:
+            return None, None, []
+        evidence = [i.ref for i in successor.declarations()][:1]
+        broken = any(not self._disavowals(inc, draft) for inc in self._window(draft, nxt, False))
+        return nxt.value, "broken" if broken else "replaced", evidence
 
     def _conditions(self, draft: _Draft, countries: list[str], start: Period | None,
-                    ended: str | None) -> list[Condition]:
-        """The truce's conditions, each once (the wording of the latest agreement wins over an
-        offer's), with the party it binds, its deadline, and whether a later act met it."""
-        rank = {"offered": 0, "mention": 1, "holding": 1, "agreed": 2, "in effect": 2, "extended": 2}
+                    end: Period | None) -> list[Condition]:
+        """The truce's conditions, each once (an agreement's wording wins over an offer's), with the
+        party each binds, its deadline, and the act that met it. Conditions from background mentions
+        count only when no declaration states any."""
+        decl = [i for i in draft.declarations() if i.event.conditions]
+        sources = decl or [i for i in draft.items if i.event.conditions]
         out: list[tuple[Condition, int]] = []
-        for item in sorted(draft.declarations() + draft.items, key=lambda i: i.at or dt.date.min):
+        for item in sorted(sources, key=lambda i: i.at or dt.date.min):
+            authority = _AUTHORITY.get(item.stage, 1)
             for text in item.event.conditions or []:
-                same = next((pair for pair in out if same_condition(pair[0].text, text)), None)
-                deadline = self._deadline(text, item.period)
-                if same is not None:
-                    cond, r = same
-                    if item.ref not in cond.stated:
-                        cond.stated.append(item.ref)
-                    if rank.get(item.stage, 1) > r and not item.event.background:
-                        cond.text, cond.deadline, cond.duration = text, deadline[0], deadline[1]
-                        out[out.index(same)] = (cond, rank.get(item.stage, 1))
+                deadline, duration = _deadline(text, item.period)
+                k = next((k for k, (c, _) in enumerate(out) if same_condition(c.text, text)), None)
+                if k is None:
+                    bound = self.actors.bound_by(text, countries)
+                    out.append((Condition(text, bound.name if bound else None, deadline, duration, [item.ref]),
+                                authority))
                     continue
-                bound = self.actors.bound_by(text, countries)
-                out.append((Condition(text, bound.name if bound else None, deadline[0], deadline[1], [item.ref]),
-                            rank.get(item.stage, 1)))
+                cond, had = out[k]
+                cond.stated.append(item.ref)
+                if authority > had:
+                    bound = self.actors.bound_by(text, countries)
+                    cond.text, cond.deadline, cond.duration = text, deadline, duration
+                    cond.binds = bound.name if bound else cond.binds
+                    out[k] = (cond, authority)
         conditions = [c for c, _ in out]
         for c in conditions:
-            self._meet(c, draft, start, ended)
+            self._meet(c, draft, start, end)
         return conditions
 
-    @staticmethod
-    def _deadline(text: str, base: Period | None) -> tuple[str | None, str | None]:
-        """(deadline, duration) of a condition: "within 12 months" after the date it was agreed, or
-        the date it states ("by the end of April")."""
-        for t in find_time_expressions(text, base.first if base else None):
-            if t.kind != "deadline":
-                continue
-            if t.duration and base is not None:
-                end = after(base, t.duration)
-                return (end.value if end else None), t.duration
-            if t.end_value:
-                return t.end_value, t.duration
-        return None, None
-
-    def _meet(self, cond: Condition, draft: _Draft, start: Period | None, ended: str | None) -> None:
-        """Look for the act that met a condition: a troop_change or demand after the truce began and
-        before its deadline (or end), by the party the condition binds (a withdrawal may also be
-        announced by the side withdrawing), whose words carry every concept of the condition."""
+    def _meet(self, cond: Condition, draft: _Draft, start: Period | None, end: Period | None) -> None:
+        """Find the act that met a condition: a troop_change or demand after the truce began and by
+        its deadline (and end), by the party the condition binds (a withdrawal may also be announced
+        by the side that withdraws), whose sentences carry every concept of the condition."""
         need = words.concepts(cond.text)
         deadline = Period.parse(cond.deadline)
-        if start is None or not need:
-            return
-        limit = min([p.last for p in (deadline, Period.parse(ended)) if p] + [self.as_of])
-        binds = self.actors.entity(cond.binds) if cond.binds else None
-        stated = {(r.doc_id, r.sentence) for r in cond.stated}
-        counterpart = draft.counterpart()
-        for doc in self.documents:
-            for e in doc.events:
-                if e.type not in ("troop_change", "demand") or (doc.id, e.sentence) in stated:
-                    continue
-                when = _act_date(e, doc)
-                if when is None or when.first <= start.last or when.last > limit:
-                    continue
-                who = self.actors.entities(e.actor)
-                if who and binds is not None and not self.actors.any_same_side(who, [binds]) and not (
-                        e.type == "troop_change" and self.actors.any_same_side(who, counterpart)):
-                    continue
-                if need <= _act_concepts(e, doc):
-                    cond.status, cond.met_by, cond.met_on = "met", ref(e), when.value
-                    return
+        if start is not None and need:
+            limit = min([p.last for p in (deadline, end) if p] + [self.as_of])
+            binds = self.actors.entity(cond.binds) if cond.binds else None
+            stated = {(r.doc_id, r.sentence) for r in cond.stated}
+            counterpart = draft.counterpart()
+            for doc in self.documents:
+                for e in doc.events:
+                    if e.type not in ("troop_change", "demand") or (doc.id, e.sentence) in stated:
+                        continue
+                    when = _act_date(e, doc)
+                    if when is None or when.first <= start.last or when.last > limit:
+                        continue
+                    who = self.actors.entities(e.actor)
+                    if who and binds is not None and not self.actors.any_same_side(who, [binds]) and not (
+                            e.type == "troop_change" and self.actors.any_same_side(who, counterpart)):
+                        continue
+                    if need <= _act_concepts(e, doc):
+                        cond.status, cond.met_by, cond.met_on = "met", ref(e), when.value
+                        return
         if deadline is not None and deadline.last < self.as_of:
             cond.status = "unmet"
 
@@ -696,12 +672,52 @@ class _Builder:
 # ---- small helpers -------------------------------------------------------------------------------
 
 
+def _value(p: Period | None) -> str | None:
+    return p.value if p else None
+
+
 def _first(periods: list[Period]) -> Period | None:
-    return min(periods, key=lambda p: (p.first, -len(p.value))) if periods else None
+    """The earliest period; of two starting the same day, the more precise."""
+    return min(periods, key=lambda p: (p.first, p.last)) if periods else None
+
+
+def _during(draft: _Draft, period: Period) -> bool:
+    """Whether the truce was in force at some time in ``period``."""
+    start, end = draft.first(), draft.end()
+    return (start is None or start.first <= period.last) and (end is None or period.first <= end.first)
+
+
+def _names_incident(doc: Document, idx: int, text: str, inc: Incident) -> bool:
+    """Whether sentence ``idx`` of ``doc`` speaks of the incident: one of its reports sits in the
+    sentence; or the report tells of it and the sentence names its place ("the Erbil attack") or
+    refers back to "the attack" reported just before."""
+    mine = [e for d, e in inc.reports if d.id == doc.id]
+    if not mine:
+        return False
+    if any(e.sentence == idx or idx in e.mentions for e in mine):
+        return True
+    lowered = words.normalise(text).lower()
+    if inc.location and inc.location.split()[0].lower() in lowered:
+        return True
+    return bool(_BACK_REFERENCE.search(lowered)) and any(idx - 2 <= e.sentence < idx for e in mine)
+
+
+_BACK_REFERENCE = re.compile(r"\bthe (?:attack|strike|bombing|rocket attack|drone attack|incident)\b")
+
+
+def _broke(violations: list[Violation], history: list[StatusChange]) -> Period | None:
+    """The day a truce broke: the first violation nobody disowned since it was last said to hold."""
+    said = [p for h in history if h.status in (*STAGES, "holding", "extended") if (p := Period.parse(h.date))]
+    since = max((p.first for p in said), default=dt.date.min)
+    for v in violations:
+        p = Period.parse(v.date)
+        if p is not None and p.first >= since and not v.disavowed:
+            return p
+    return None
 
 
 def _before(text: str, t: TimeExpr) -> str:
-    """The three words before a time expression ("starting tomorrow": "... truce, starting")."""
+    """The three words before a time expression ("... truce, starting" before "tomorrow")."""
     return " ".join(text[: t.start].split()[-3:])
 
 
@@ -713,9 +729,8 @@ def _note(item: _Item) -> str:
 
 def _describe(v: Violation) -> str:
     mode = f" ({v.mode})" if v.mode and v.mode != "unknown" else ""
-    who = v.actor or "unclaimed"
     where = f" at {v.location}" if v.location else ""
-    return f"{v.type}{mode} by {who}{where}"
+    return f"{v.type}{mode} by {v.actor or 'unclaimed'}{where}"
 
 
 _ORDER = {"offered": 0, "agreed": 1, "in effect": 2, "extended": 3, "holding": 4, "violated": 5, "disavowed": 6,
@@ -741,7 +756,7 @@ def _statement_date(text: str, doc: Document, incident: Period | None) -> str | 
 
 def _act_date(event: Event, doc: Document) -> Period | None:
     """When an act was done: a plan dated in the future ("will leave by the end of 2023") was made
-    when reported."""
+    when it was reported."""
     p = Period.parse(event.date)
     published = Period.parse(doc.published)
     if p is not None and published is not None and p.first > published.last:
@@ -750,7 +765,7 @@ def _act_date(event: Event, doc: Document) -> Period | None:
 
 
 def _act_concepts(event: Event, doc: Document) -> set[str]:
-    """The concepts an act's sentences carry; a date after publication in them is a timetable."""
+    """The concepts an act's sentences carry; a date after publication in them makes a timetable."""
     found: set[str] = set()
     published = Period.parse(doc.published)
     for text in _sentences(doc, event):
@@ -777,32 +792,29 @@ def _initials(name: str) -> str:
 
 
 def _identify(truces: list[Truce]) -> None:
-    """Stable ids from the first date and the sides: "2022-01-15-kh-us"; a repeat gets "-2"."""
+    """Ids from the first date and the two sides ("2022-01-15-kh-us"); a repeat gets "-2"."""
     seen: dict[str, int] = {}
     for t in truces:
-        first = t.announced or (t.history[0].date if t.history else None) or t.ended or "undated"
-        sides = [_initials(t.parties[0])] if t.parties else []
-        sides += [_initials(t.counterpart[0])] if t.counterpart else []
+        first = t.announced or next((h.date for h in t.history if h.date), None) or "undated"
+        sides = [_initials(names[0]) for names in (t.parties, t.counterpart) if names]
         base = "-".join([first, *sides])
         seen[base] = seen.get(base, 0) + 1
         t.id = base if seen[base] == 1 else f"{base}-{seen[base]}"
 
 
-def _successors(builder: _Builder, drafts: list[_Draft]) -> dict[int, _Draft]:
-    """For each truce without a declared end, the next truce between the same sides, if any."""
+def _successors(actors: Actors, drafts: list[_Draft]) -> dict[int, _Draft]:
+    """For each truce with no declared end, the next truce between the same sides, if any."""
     out: dict[int, _Draft] = {}
-    dated = sorted((d for d in drafts if d.start() is not None), key=lambda d: d.start().first)  # type: ignore[union-attr]
-    for k, d in enumerate(dated):
+    dated = sorted(((d.first(), d) for d in drafts if d.first() is not None), key=lambda x: x[0].first)  # type: ignore[union-attr]
+    for k, (first, d) in enumerate(dated):
         if d.ends:
             continue
-        start = d.start()
-        for later in dated[k + 1:]:
-            nxt = later.start()
-            if start is None or nxt is None or nxt.first <= start.last:
+        for nxt, later in dated[k + 1:]:
+            if nxt.first <= first.last:
                 continue
-            if builder.actors.any_same_side(d.parties(), later.parties()) and (
+            if actors.any_same_side(d.parties(), later.parties()) and (
                     not d.counterpart() or not later.counterpart()
-                    or builder.actors.any_same_side(d.counterpart(), later.counterpart())):
+                    or actors.any_same_side(d.counterpart(), later.counterpart())):
                 out[id(d)] = later
                 break
     return out
@@ -821,17 +833,18 @@ def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | 
     docs = list(documents)
     if isinstance(as_of, dt.date):
         day = as_of
-    else:
-        given = Period.parse(as_of) if as_of else None
-        if as_of and given is None:
+    elif as_of:
+        given = Period.parse(as_of)
+        if given is None:
             raise ValueError(f"as_of={as_of!r}: expected an ISO date (YYYY-MM-DD)")
-        published = [p.last for d in docs if (p := Period.parse(d.published))]
-        day = given.last if given else max(published, default=dt.date.today())
+        day = given.last
+    else:
+        day = max((p.last for d in docs if (p := Period.parse(d.published))), default=dt.date.today())
     builder = _Builder(docs, gazetteer or Gazetteer.load(), day)
     drafts = builder.cluster()
-    successors = _successors(builder, drafts)
+    successors = _successors(builder.actors, drafts)
     truces = [builder.record(d, successors.get(id(d))) for d in drafts]
-    truces.sort(key=lambda t: (Period.parse(t.announced or t.start or t.ended) or Period.day(dt.date.max)).first)
+    truces.sort(key=lambda t: (Period.parse(t.announced or t.ended) or Period.day(dt.date.max)).first)
     _identify(truces)
     return truces
 

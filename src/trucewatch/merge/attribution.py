@@ -57,7 +57,7 @@ _DATELINE = re.compile(
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,;:]+?)(?=\s*(?:[,;:]|\.\s+(?=(?-i:[A-Z]))|\.?[\"”’]?\s*$|\s+(?:which|who|as)\s))",
                         re.IGNORECASE)
 _VERB = re.compile(r"\b(?:said|says|say|confirmed|confirms|reported|reports|announced|announces|stated|states|"
-                   r"added|noted|tweeted|claimed|warned|told|tells)\b")
+                   r"added|noted|tweeted|warned|told|tells)\b")
 _TOLD = re.compile(r"\s*(?:the\s+)?(?P<via>[A-Z][\w&'’-]*(?:\.[A-Z])*(?:\s+[A-Z][\w&'’-]*){0,4})")
 _WRAPPERS = re.compile(r"^(?:a|an|the)\s+(?:joint\s+)?(?:statement|report|communiqu[eé]|post)\s+(?:from|by|issued\s+by|"
                        r"of|on)\s+", re.IGNORECASE)
@@ -153,7 +153,8 @@ def _is_source(who: str, phrase: str, spans: Sequence[NamedSpan], lo: int, hi: i
     if not words or len(words) > 12:
         return False
     folded = [w.casefold() for w in words]
-    if folded[0] in _PRONOUNS or folded[-1] in _CONJUNCTIONS or _RELATIVES.intersection(folded[1:]):
+    if folded[0] in _PRONOUNS or _CONJUNCTIONS.intersection((folded[0], folded[-1])) \
+            or _RELATIVES.intersection(folded[1:]):
         return False
     if any(lo <= s.start and s.end <= hi and not s.is_place for s in spans):
         return True
