@@ -173,10 +173,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{rss_before:,.0f} MB with the documents loaded and the extractor built; database {db_mb:,.1f} MB")
     events = ", ".join(f"{t} {n:,}" for t, n in sorted(stats.events_by_type.items(), key=lambda kv: -kv[1]))
     print(f"events by type  {sum(stats.events_by_type.values()):,} in all: {events or 'none'}")
-    for r in stats.rejections[:5]:
-        line = int(m[1]) if (m := re.search(r"#L(\d+)$", r.input)) else r.line
-        which = f"record {line} (id {ids[line - 1]})" if line else r.input
-        print(f"rejected        {which}, stage {r.stage}: {r.reason}")
+    for rejection in stats.rejections[:5]:
+        line = int(m[1]) if (m := re.search(r"#L(\d+)$", rejection.input)) else rejection.line
+        which = f"record {line} (id {ids[line - 1]})" if line else rejection.input
+        print(f"rejected        {which}, stage {rejection.stage}: {rejection.reason}")
     if len(stats.rejections) > 5:
         print(f"                ... and {len(stats.rejections) - 5:,} more rejections")
     print(f"command         {shlex.join([Path(sys.executable).as_posix(), *sys.argv])}")

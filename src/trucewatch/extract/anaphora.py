@@ -22,8 +22,9 @@ from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
 # Singular descriptions of one group named before.
 _GROUP_NOUNS = frozenset({"group", "militia", "movement", "brigades", "organisation", "organization", "group's"})
 # Plural descriptions of unnamed groups ("the militias", "armed factions", "some factions").
-_PLURAL_NOUNS = frozenset({"militias", "factions", "militiamen", "paramilitaries"})
-_PLURAL_OPENERS = frozenset({"the", "armed", "militia", "some", "resistance", "several", "these", "those", "other"})
+_PLURAL_NOUNS = frozenset({"militias", "factions", "militiamen", "paramilitaries", "groups"})
+_PLURAL_OPENERS = frozenset({"the", "armed", "militia", "some", "resistance", "several", "these", "those", "other",
+                             "militant"})
 # Descriptions of a place named before, by the gazetteer type they may refer to.
 _PLACE_NOUNS = {
     "base": ("military base",), "airbase": ("military base",), "airport": ("military base", "facility"),
@@ -34,6 +35,7 @@ _PLACE_NOUNS = {
 _TITLES = frozenset("spokesman spokeswoman spokesperson secretary-general leader commander official "
                     "officials chief head minister secretary envoy adviser advisor president".split())
 _PRONOUNS = frozenset({"he", "she"})
+_SAYING = frozenset("said says warned warns added told stressed insisted cautioned threatened vowed".split())
 _NAME = re.compile(r"^[A-Z][\w'’\-]+$")
 
 
@@ -46,6 +48,7 @@ class Discourse:
     last_generic: Entity | None = None
     last_place: dict[str, Entity] = field(default_factory=dict)
     speaker: Entity | None = None
+    last_coalition: Entity | None = None
     # surnames of people introduced with their organisation ("Kadhim al-Fartusi, the spokesperson of KSS")
     affiliations: dict[str, Entity] = field(default_factory=dict)
 
@@ -61,12 +64,18 @@ class Discourse:
             entity: Entity | None = None
             if first == "the" and second in _GROUP_NOUNS:
                 entity = self.last_group
-            elif first in _PLURAL_OPENERS and second in _PLURAL_NOUNS:
+            elif first in _PLURAL_OPENERS and second in _PLURAL_NOUNS and not (
+                    second == "groups" and first in ("the", "some", "several", "these", "those", "other")):
                 entity = self.last_generic or self.last_group
+            elif first == "the" and second == "coalition":
+                entity = self.last_coalition
             elif first == "the" and second in _PLACE_NOUNS:
                 entity = next((self.last_place[t] for t in _PLACE_NOUNS[second] if t in self.last_place), None)
             if entity is not None:
                 added.append(self._mention(s, i, i + 2, entity))
+        for i in range(1, len(lower) - 1):
+            if lower[i] in _PRONOUNS and lower[i + 1] in _SAYING and i not in taken and self.speaker is not None:
+                added.append(self._mention(s, i, i + 1, self.speaker))
         # A sentence opened by "He"/"She" or a known surname speaks for that person's organisation.
         if s.tokens and 0 not in taken:
             org = self.speaker if lower[0] in _PRONOUNS else self._affiliation(s)
@@ -110,6 +119,8 @@ class Discourse:
                     self.last_group = e
             if e.is_place:
                 self.last_place[e.type] = e
+            if "coalition" in e.name.lower():
+                self.last_coalition = e
             window = lower[max(0, m.start - 4):m.start] + lower[m.end:m.end + 2]
             if any(w in _TITLES for w in window) and not e.is_place:
                 self.speaker = actor_entity(e, self.resolve)

@@ -107,7 +107,7 @@ class Extractor:
                 if d.actors and d.event.type in ("threat", "demand", "ceasefire"):
                     last_actor = d.actors[0]
             previous_date = stated_here[-1] if stated_here else None
-        self._add_conditions(sentences, drafts)
+        drafts = self._add_conditions(sentences, drafts)
         published = doc.published[:7] if doc.published else None
         for d in drafts:
             # A news event with no time of its own happened in the report's narrative time: the day
@@ -186,8 +186,10 @@ class Extractor:
                 right = right[1:]
             draft.actors = [who] if who else []
             tgt = [target_entity(x.entity, self._resolve) for x in right + left if not speaks(x, s)]
-            tgt = [t for t in tgt if who is None or (t.id != who.id and is_state(t) != is_state(who))]
-            draft.targets = tgt[:1]
+            tgt = [t for t in tgt if t.type != "person" and (who is None or t.id != who.id)]
+            # The other side first (a group threatening a state); two states may threaten each other.
+            other = [t for t in tgt if who is None or is_state(t) != is_state(who)]
+            draft.targets = (other or tgt)[:1]
         elif m.kind == "demand":
             left = [x for x in actors_in if x.end <= m.lo]
             right = [x for x in actors_in if x.start >= m.hi]
@@ -246,6 +248,12 @@ class Extractor:
         # An attack on a base takes its occupant as target when the clause names one ("a US base"); the
         # victims may also be named in a clause of their own ("three KH members were killed when ...").
         if not targets:
+            # "a base that hosts the US-led coalition", "a base housing United States troops"
+            hosted = [x for x in s.entities if owner(x, s) and is_actor(x, s) and x.entity not in actors
+                      and s.lower[x.start - 1:x.start] != ["of"]]
+            if hosted:
+                targets = [target_entity(hosted[0].entity, self._resolve)]
+        if not targets:
             # Relative clauses ("in which three US soldiers died") describe other things.
             spans = [(seg.lo, seg.hi)] + [(sm.segments[k].lo, sm.segments[k].hi) for k in free
                                           if s.lower[sm.segments[k].lo] not in _OTHER_TIME_CLAUSE | {"where", "in"}]
@@ -296,7 +304,8 @@ class Extractor:
         event.country = "; ".join(roles.countries) or None
         rank = PLACE_RANK.get(roles.location.type, 0) if roles.location else 0
         tied = anchored(event.date, event.date_source, rank, event.killed is not None or event.injured is not None,
-                        s.lower[m.head] in self.lex.attack_nouns and s.lower[m.head].endswith("s"))
+                        s.lower[m.head] in self.lex.attack_nouns and s.lower[m.head].endswith("s"),
+                        bool(actors and targets))
         if _generic(s, seg, m.head, self.lex, tied):
             return None
         if m.habitual and event.date_source != "stated" and event.killed is None and event.injured is None:
@@ -312,11 +321,19 @@ class Extractor:
             "parliament" in t or t == "lawmakers" for t in s.lower) else None
 
     # ------------------------------------------------------------------ truce terms
-    def _add_conditions(self, sentences: list[AnalysedSentence], drafts: list[_Draft]) -> None:
-        """Obligations stated after a truce's own sentence ("the PM must send a letter ...")."""
-        truces = [d for d in drafts if d.event.type == "ceasefire"]
+    def _add_conditions(self, sentences: list[AnalysedSentence], drafts: list[_Draft]) -> list[_Draft]:
+        """Obligations stated after a truce's own sentence ("the PM must send a letter ..."); an
+        unattributed troop movement among them ("troops will withdraw from the front lines") is one
+        of the truce's terms, not a movement that happened. Returns the drafts that remain events."""
+        truces = [d for d in drafts if d.event.type == "ceasefire" and not d.background]
         if not truces:
-            return
+            return drafts
+        first_truce = min(d.event.sentence for d in truces)
+        terms = [d for d in drafts if d.event.type == "troop_change" and not d.actors
+                 and first_truce < d.event.sentence <= first_truce + 8]
+        for d in terms:
+            truces[0].event.conditions = (truces[0].event.conditions or []) + [d.event.evidence.rstrip(".")]
+        drafts = [d for d in drafts if d not in terms]
         by_sentence: dict[int, set[str]] = {}
         for d in drafts:
             by_sentence.setdefault(d.event.sentence, set()).add(d.event.type)
@@ -334,6 +351,7 @@ class Extractor:
                 if c not in conds:
                     conds.append(c)
             target.event.conditions = conds
+        return drafts
 
     # ------------------------------------------------------------------ merging
     def _merge(self, drafts: list[_Draft]) -> list[_Draft]:
@@ -375,6 +393,15 @@ class Extractor:
                     continue
                 (d.targets if d.actors else d.actors).append(ent)
                 if len(d.actors) + len(d.targets) >= 2:
+                    break
+        if e.type == "attack" and not d.targets and d.location is not None and d.location.type == "military base":
+            # An attack on a base hits its foreign occupant: the state the report names most often
+            # that is not the base's own country.
+            for eid, _ in entity_counts.most_common():
+                ent = self._resolve.get(eid)
+                if ent is not None and is_state(ent) and ent.country != d.location.country and ent.type != "person" \
+                        and not any(ent.id == a.id for a in d.actors):
+                    d.targets = [ent]
                     break
         if e.type == "threat" and d.actors and not d.targets:
             # A threat names its actor and leaves the other side to the report: its most-named party

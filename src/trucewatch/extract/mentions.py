@@ -123,16 +123,17 @@ def _generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchore
     if before and (before[-1] in _DETERMINERS or before[-1].endswith("'s") or before[-1] in ("’s", "'s")
                    or before[-1] in _SPECIFIC_WORDS):
         return False
+    # "US airstrikes on KH" is one operation: a plural strike is generic only when nothing anchors it.
     return not anchored
 
 
 def anchored(date: str | None, date_source: str | None, place_rank: int, casualties: bool,
-             plural_attack: bool) -> bool:
+             plural_attack: bool, parties: bool = False) -> bool:
     """Whether a use of force is tied to an occurrence: a date, a named place or a toll. A plural
     "attacks" needs a day or month, a place below province level, or a toll ("attacks in 2020" is a trend)."""
-    if casualties:
-        return True
-    dated = bool(date) and date_source in ("stated", "sentence")
+    if casualties or (parties and not plural_attack):
+        return True  # a named actor or target ties a strike to an occurrence
+    dated = bool(date) and date_source in ("stated", "sentence", "reporting")
     if plural_attack:
         return (dated and len(date or "") >= 7) or place_rank >= 2
     return dated or place_rank >= 1
@@ -377,7 +378,7 @@ def _troop_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         if any(w in ("timetable", "timeline", "demand", "demanded", "demands", "demanding", "calling",
                      "call", "called", "if", "provided", "condition", "expel", "unless", "asking", "asked",
                      "pending", "waited", "waiting", "whether", "want", "wants", "for", "requesting", "request",
-                     "requested", "urging", "urged", "asking", "must") for w in before):
+                     "requested", "urging", "urged", "asking", "must", "long", "once", "until") for w in before):
             continue
         if _has(lower, max(seg.lo, a - 4), a, _NEG) or _has(lower, b, b + 2, frozenset({"not"})):
             continue

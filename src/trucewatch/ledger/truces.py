@@ -63,6 +63,7 @@ class _Item:
     everyone: list[Entity]
     stage: str
     sentences: list[str]
+    terms: list[str]
     reference: bool = False  # a truce named in the sentence that declares it over
 
     @property
@@ -79,8 +80,18 @@ def _sentences(doc: Document, event: Event) -> list[str]:
     texts = {s.idx: s.text for s in doc.sentences}
     out = [event.evidence]
     for i in event.mentions:
-        if i != event.sentence and i in texts:
+        if i != event.sentence and i in texts and texts[i] not in out:
             out.append(texts[i])
+    return out
+
+
+def _terms(doc: Document, event: Event) -> list[str]:
+    """The sentences that state a truce's terms: its own, and those its conditions were read from
+    ("The factions said they would suspend attacks for six months provided that ...")."""
+    out = [event.evidence]
+    for s in doc.sentences:
+        if s.text not in out and any(c in s.text for c in event.conditions or []):
+            out.append(s.text)
     return out
 
 
@@ -111,12 +122,16 @@ def _stage(event: Event, sentences: list[str]) -> str:
     return own or (rest[0] if rest else "mention")
 
 
-def _when(event: Event, doc: Document, period: Period | None) -> dt.date | None:
+def _when(event: Event, doc: Document, period: Period | None, stage: str) -> dt.date | None:
     """When a report's statement was made, for ordering: its day; else, for a news report dated only
     to the month of publication, the day of publication; else the first day it may denote."""
     published = Period.parse(doc.published)
     if period is None:
         return published.first if published else None
+    if published is not None and period.first > published.last and stage in ("holding", "mention"):
+        # A report that a truce holds cannot be dated after itself: the date read was another's
+        # ("due by January next year"); a truce announced to start tomorrow can.
+        return published.first
     if period.precise:
         return period.first
     if not event.background and published is not None and period.contains(published.first):
@@ -154,8 +169,9 @@ def _read(doc: Document, event: Event, actors: Actors, end_sentences: set[tuple[
     parties, counterpart = _sides(everyone, actors.entities(event.actor), bound, actors)
     sentences = _sentences(doc, event)
     period = Period.parse(event.date)
-    return _Item(doc, event, period, _when(event, doc, period), parties, counterpart, everyone,
-                 _stage(event, sentences), sentences,
+    stage = _stage(event, sentences)
+    return _Item(doc, event, period, _when(event, doc, period, stage), parties, counterpart, everyone, stage,
+                 sentences, _terms(doc, event),
                  reference=event.type == "ceasefire" and (doc.id, event.sentence) in end_sentences)
 
 
@@ -298,6 +314,8 @@ def _deadline(text: str, base: Period | None) -> tuple[str | None, str | None]:
 
 # ---- the builder ---------------------------------------------------------------------------------
 
+# Days within which a second declaration between the same sides is the same truce being negotiated.
+_NEGOTIATION_DAYS = 30
 # How much a report's wording of a condition counts: an agreement's wording replaces an offer's.
 _AUTHORITY = {"offered": 0, "agreed": 2, "in effect": 2, "extended": 2}
 
@@ -349,12 +367,17 @@ class _Builder:
         self.drafts.append(_Draft(items=[item]))
 
     def _opens_new(self, draft: _Draft, item: _Item) -> bool:
-        """A declaration that is a new truce rather than the open one said again: it says so, or its
-        conditions are others, or the open truce was violated since without anyone disowning it."""
-        if words.has_any(words.NEW, item.sentences) or _new_conditions(draft, item):
+        """A declaration that is a new truce rather than the open one said again: it says so; or its
+        conditions are others, and it comes more than a month after the open truce was last declared
+        (within a month an offer is being turned into an agreement, and outlets word terms
+        differently); or the open truce was violated since without anyone disowning it."""
+        if words.has_any(words.NEW, item.sentences):
             return True
         if item.at is None:
             return False
+        last = max((i.at for i in draft.declarations() if i.at), default=None)
+        if _new_conditions(draft, item) and (last is None or (item.at - last).days > _NEGOTIATION_DAYS):
+            return True
         return any(not self._disavowals(inc, draft) for inc in self._window(draft, Period.day(item.at), False))
 
     def _end(self, item: _Item) -> None:
@@ -435,15 +458,23 @@ class _Builder:
 
     def _disavowals(self, inc: Incident, draft: _Draft) -> list[Disavowal]:
         """Statements that disown this incident: by which party (named in the sentence), and when."""
-        out: list[Disavowal] = []
+        out: dict[str, Disavowal] = {}  # one statement per report, however many sentences it takes
         parties = draft.parties()
         for doc, s, found in self.disowning:
             if not _names_incident(doc, s.idx, s.text, inc):
                 continue
             by = next((e for e in self.actors.named_in(s.text) if self.actors.any_same_side([e], parties)), None)
-            out.append(Disavowal(by.name if by else None, _statement_date(s.text, doc, inc.period), found,
-                                 Ref(doc.id, s.idx, "disavowal", None, s.text)))
-        return out
+            date = _statement_date(s.text, doc, inc.period)
+            same = out.get(doc.id)
+            if same is None:
+                out[doc.id] = Disavowal(by.name if by else None, date, found,
+                                        Ref(doc.id, s.idx, "disavowal", None, s.text))
+                continue
+            same.by = same.by or (by.name if by else None)
+            same.words += [w for w in found if w not in same.words]
+            if date and (same.date is None or date < same.date):
+                same.date = date
+        return list(out.values())
 
     def _violator_terms(self, draft: _Draft) -> list[Ref]:
         """Disavowal words in a report of the truce that disown no reported attack: the deal's own
@@ -531,7 +562,7 @@ class _Builder:
         that the truce holds counts only as news, and only while it is in force."""
         reached = -1
         end = draft.end()
-        for item in sorted(draft.items, key=lambda i: (i.at or dt.date.max, i.event.background)):
+        for item in sorted(draft.items, key=lambda i: (i.event.background, i.at or dt.date.max)):
             if item.reference or item.stage == "mention":
                 continue
             date = item.event.date
@@ -541,7 +572,7 @@ class _Builder:
                 date = item.at.isoformat() if item.at else date
             if item.stage in STAGES:
                 rank = STAGES.index(item.stage)
-                if rank < reached or (item.event.background and any(h.status == item.stage for h in history)):
+                if rank < reached or (item.event.background and rank <= reached):
                     continue
                 reached = max(reached, rank)
             same = next((h for h in history if h.status == item.stage and h.date == date), None)
@@ -551,8 +582,9 @@ class _Builder:
                 history.append(StatusChange(date, item.stage, _note(item), [item.ref]))
 
     def _mediators(self, draft: _Draft, sides: list[Entity]) -> list[str]:
-        """Every mediator named, then the state or body a named envoy speaks for; never a side."""
-        side_ids = {m for s in sides for m in self.actors.memberships(s)}
+        """Every mediator named, then the state or body a named envoy speaks for; never a side or a
+        member of one."""
+        side_ids = {s.id for s in sides}
         out: list[str] = []
         for item in draft.items:
             for name in item.event.mediators or []:
@@ -576,18 +608,20 @@ class _Builder:
     @staticmethod
     def _expires(draft: _Draft, start: Period | None) -> Period | None:
         """When the truce's stated term runs out: the end of a range it is given ("until 2 October
-        2022"), else a duration in the report's own sentence ("a two-month truce") counted from when it
-        took effect, or from an extension."""
+        2022"), else a duration in the sentences of its terms ("a two-month truce", "suspend attacks
+        for six months") counted from when it took effect, or from an extension. Durations in other
+        sentences of the report are not its term ("would last 12 hours, after which the war would be
+        considered ended")."""
         best: Period | None = None
         for item in draft.declarations():
             reference = Period.parse(item.doc.published)
             base = (item.period if item.stage == "extended" else start) or item.period
-            for n, text in enumerate(item.sentences):
+            for text in dict.fromkeys(item.terms + item.sentences):
                 for t in find_time_expressions(text, reference.first if reference else None):
                     found: Period | None = None
                     if t.kind == "range" and t.end_value:
                         found = Period.parse(t.end_value)
-                    elif t.kind == "duration" and t.duration and base is not None and n == 0:
+                    elif t.kind == "duration" and t.duration and base is not None and text in item.terms:
                         found = after(base, t.duration)
                     if found is not None and (best is None or found.first > best.first):
                         best = found

@@ -150,7 +150,142 @@ _INITIAL = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_INITIAL,)
+# Events merged across reports (trucewatch.merge): copies of one text, one row per real-world event
+# with the per-report events behind it, contradictions, claims and attributions.
+_MERGED_EVENTS = Migration(
+    name="0002_merged_events",
+    statements=(
+        # MinHash signature of each document's text (128 uint32 values) and its LSH band keys: a
+        # new report finds its possible copies by one indexed lookup of its keys.
+        """CREATE TABLE doc_signatures (
+            doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            content_hash TEXT NOT NULL,
+            minhash BLOB NOT NULL
+        )""",
+        """CREATE TABLE doc_bands (
+            "key" INTEGER NOT NULL,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE
+        )""",
+        'CREATE INDEX doc_bands_key ON doc_bands("key")',
+        "CREATE INDEX doc_bands_doc ON doc_bands(doc_id)",
+        # Confirmed copies, stored in both directions so that either end finds the other.
+        """CREATE TABLE doc_copies (
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            other_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            jaccard REAL NOT NULL,
+            PRIMARY KEY (doc_id, other_id)
+        )""",
+        "CREATE INDEX doc_copies_other ON doc_copies(other_id)",
+        # One row per real-world event, with merged values. date_lo/date_hi are the days the merged
+        # date covers (for the candidate search); profile is what coreference compares (JSON);
+        # provenance maps each attribute to the mention that gave it and the rule (JSON). dirty
+        # marks an event that lost a mention and must be re-checked.
+        """CREATE TABLE merged_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            type TEXT NOT NULL,
+            mode TEXT,
+            actor TEXT,
+            target TEXT,
+            location TEXT,
+            country TEXT,
+            date TEXT,
+            date_source TEXT,
+            killed INTEGER,
+            injured INTEGER,
+            conditions TEXT,
+            mediators TEXT,
+            background INTEGER NOT NULL DEFAULT 0 CHECK (background IN (0, 1)),
+            evidence TEXT NOT NULL DEFAULT '',
+            lat REAL,
+            lon REAL,
+            date_lo TEXT,
+            date_hi TEXT,
+            reports INTEGER NOT NULL DEFAULT 0,
+            sources INTEGER NOT NULL DEFAULT 0,
+            contested INTEGER NOT NULL DEFAULT 0 CHECK (contested IN (0, 1)),
+            profile TEXT NOT NULL DEFAULT '{}',
+            provenance TEXT NOT NULL DEFAULT '{}',
+            dirty INTEGER NOT NULL DEFAULT 0 CHECK (dirty IN (0, 1)),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX merged_events_type_date ON merged_events(type, date_lo)",
+        "CREATE INDEX merged_events_date ON merged_events(date)",
+        "CREATE INDEX merged_events_dirty ON merged_events(dirty) WHERE dirty = 1",
+        # Names of each merged event, for the candidates of a mention that gives no date.
+        """CREATE TABLE merged_names (
+            merged_id INTEGER NOT NULL REFERENCES merged_events(id) ON DELETE CASCADE,
+            name TEXT NOT NULL
+        )""",
+        "CREATE INDEX merged_names_name ON merged_names(name)",
+        "CREATE INDEX merged_names_merged ON merged_names(merged_id)",
+        # A report's event as a mention of a merged event. event_id has no foreign key on purpose:
+        # the trigger below removes the mention and marks its merged event dirty when the event
+        # is deleted (a report re-ingested), which a cascade could not do.
+        """CREATE TABLE merged_mentions (
+            event_id INTEGER PRIMARY KEY,
+            merged_id INTEGER NOT NULL REFERENCES merged_events(id) ON DELETE CASCADE,
+            doc_id TEXT NOT NULL,
+            lead INTEGER NOT NULL DEFAULT 0 CHECK (lead IN (0, 1)),
+            score REAL
+        )""",
+        "CREATE INDEX merged_mentions_merged ON merged_mentions(merged_id)",
+        "CREATE INDEX merged_mentions_doc ON merged_mentions(doc_id)",
+        """CREATE TABLE contradictions (
+            id INTEGER PRIMARY KEY,
+            merged_id INTEGER NOT NULL REFERENCES merged_events(id) ON DELETE CASCADE,
+            attribute TEXT NOT NULL,
+            "values" TEXT NOT NULL
+        )""",
+        "CREATE INDEX contradictions_merged ON contradictions(merged_id)",
+        """CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            sentence INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('claim', 'denial', 'no_claim', 'accusation')),
+            party TEXT,
+            said_by TEXT,
+            cue TEXT NOT NULL,
+            text TEXT NOT NULL
+        )""",
+        "CREATE INDEX claims_event ON claims(event_id)",
+        "CREATE INDEX claims_doc ON claims(doc_id)",
+        # Who each mention is attributed to, when the extractor left Event.attribution empty.
+        """CREATE TABLE attributions (
+            event_id INTEGER PRIMARY KEY REFERENCES events(id) ON DELETE CASCADE,
+            speaker TEXT,
+            entity TEXT,
+            via TEXT,
+            cue TEXT NOT NULL
+        )""",
+        # Documents whose merge is pending. Triggers fill it, so any writer of documents and
+        # events (not only the pipeline) leaves work the merger will find; the merger empties it.
+        "CREATE TABLE merge_queue (doc_id TEXT PRIMARY KEY)",
+        """CREATE TRIGGER merge_queue_document_insert AFTER INSERT ON documents BEGIN
+            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (new.id);
+        END""",
+        """CREATE TRIGGER merge_queue_document_update AFTER UPDATE OF content_hash, published, outlet, removed
+            ON documents BEGIN
+            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (new.id);
+        END""",
+        """CREATE TRIGGER merge_queue_document_delete AFTER DELETE ON documents BEGIN
+            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (old.id);
+        END""",
+        """CREATE TRIGGER merge_queue_event_insert AFTER INSERT ON events BEGIN
+            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (new.doc_id);
+        END""",
+        """CREATE TRIGGER merged_mentions_event_delete AFTER DELETE ON events BEGIN
+            UPDATE merged_events SET dirty = 1
+            WHERE id = (SELECT merged_id FROM merged_mentions WHERE event_id = old.id);
+            DELETE FROM merged_mentions WHERE event_id = old.id;
+        END""",
+        # Ledgers written before this migration are merged on the next run.
+        "INSERT INTO merge_queue(doc_id) SELECT id FROM documents",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_INITIAL, _MERGED_EVENTS)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
