@@ -168,7 +168,9 @@ class Extractor:
             draft.actors = [p for p in parties if not is_state(p)] or parties[:1]
             draft.targets = [p for p in parties if is_state(p) and p not in draft.actors]
             if m.kind == "ceasefire":
-                event.mediators = [e.name for e in mediators]
+                # A minister who mediates stands for his state ("Lavrov, who acted as a mediator").
+                mediators = [actor_entity(e, self._resolve) for e in mediators]
+                event.mediators = list(dict.fromkeys(e.name for e in mediators))
                 event.conditions = conditions_in(s, self.lex)
             draft.weak = not (draft.actors or date)
         elif m.kind == "threat":
@@ -325,26 +327,30 @@ class Extractor:
         """Obligations stated after a truce's own sentence ("the PM must send a letter ..."); an
         unattributed troop movement among them ("troops will withdraw from the front lines") is one
         of the truce's terms, not a movement that happened. Returns the drafts that remain events."""
-        truces = [d for d in drafts if d.event.type == "ceasefire" and not d.background]
+        truces = [d for d in drafts if d.event.type == "ceasefire" and not d.join_only and not d.anaphoric]
+        news = [d for d in truces if not d.background] or truces
         if not truces:
             return drafts
-        first_truce = min(d.event.sentence for d in truces)
+        first = min(d.event.sentence for d in truces)
         terms = [d for d in drafts if d.event.type == "troop_change" and not d.actors
-                 and first_truce < d.event.sentence <= first_truce + 8]
+                 and first < d.event.sentence <= first + _TERMS_WINDOW]
         for d in terms:
-            truces[0].event.conditions = (truces[0].event.conditions or []) + [d.event.evidence.rstrip(".")]
+            news[0].event.conditions = (news[0].event.conditions or []) + [d.event.evidence.rstrip(".")]
         drafts = [d for d in drafts if d not in terms]
         by_sentence: dict[int, set[str]] = {}
         for d in drafts:
             by_sentence.setdefault(d.event.sentence, set()).add(d.event.type)
-        first = min(d.event.sentence for d in truces)
-        for s in sentences[first + 1:first + 9]:
+        for s in sentences[first + 1:first + 1 + _TERMS_WINDOW]:
             kinds = by_sentence.get(s.idx, set())
             if kinds & {"attack", "strike", "threat", "troop_change"}:
                 continue
-            target = next((d for d in truces if d.event.sentence <= s.idx), truces[0])
-            found = conditions_in(s, self.lex) if kinds & {"ceasefire"} else []
-            if not found and (is_deal_sentence(s) or "must" in s.lower or "demand" in kinds):
+            # The terms belong to the truce told last before them ("Its terms ... let 18 fuel ships in"),
+            # or to the report's own truce when they speak of its extension or renewal.
+            target = max((d for d in truces if d.event.sentence <= s.idx), key=lambda d: d.event.sentence)
+            if set(s.lower) & _RENEWAL:
+                target = news[0]
+            found = conditions_in(s, self.lex) if kinds & {"ceasefire"} or is_deal_sentence(s) else []
+            if not found:
                 found = obligations_in(s, self.lex)
             conds = target.event.conditions or []
             for c in found:
@@ -576,6 +582,8 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Tim
 _OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who that".split())
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
+_TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
 _AGREEING = frozenset("agreed reached announced declared offered presented suspended halted brokered signed "
                       "accepted concluded".split())
 _CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())

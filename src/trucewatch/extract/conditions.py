@@ -36,12 +36,19 @@ def _clean(text: str) -> str:
 def conditions_in(s: AnalysedSentence, lex: Lexicon, start: int = 0) -> list[str]:
     """Condition clauses introduced by a marker at or after token ``start``."""
     out: list[str] = []
-    marks = find_phrases(s.lower, lex.condition_markers, lo=start)
-    for k, (a, b) in enumerate(marks):
+    marks = [(a, b, False) for a, b in find_phrases(s.lower, lex.condition_markers, lo=start)]
+    marks += [(a, b, True) for a, b in find_phrases(s.lower, lex.inclusive_markers, lo=start)]
+    # "a deal reached in Moscow ... for the exchange of prisoners": what the deal is for.
+    deal = next((i for i, t in enumerate(s.lower) if t in _DEAL_WORDS), None)
+    if deal is not None:
+        marks += [(i, i + 1, False) for i in range(deal + 1, min(len(s.lower) - 1, deal + 12))
+                  if s.lower[i] == "for" and s.lower[i + 1] == "the"][:1]
+    marks.sort()
+    for k, (a, b, inclusive) in enumerate(marks):
         # "as long as" and "if" inside a threat ("if the US insists on staying") are not truce terms:
         # the caller decides which sentences are truce sentences.
         end = marks[k + 1][0] if k + 1 < len(marks) else len(s.tokens)
-        text = _clean(s.span_text(b, end))
+        text = _clean(s.span_text(a if inclusive else b, end))
         if len(text.split()) >= 3:
             out.append(text)
     return out

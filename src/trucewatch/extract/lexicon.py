@@ -36,6 +36,7 @@ class Lexicon:
     halt_verbs: frozenset[str]
     end_phrases: tuple[tuple[str, ...], ...]
     condition_markers: tuple[tuple[str, ...], ...]
+    inclusive_markers: tuple[tuple[str, ...], ...]
     mediator_markers: tuple[tuple[str, ...], ...]
     mediator_after: tuple[tuple[str, ...], ...]
     obligation: tuple[tuple[str, ...], ...]
@@ -74,6 +75,7 @@ def load_lexicon() -> Lexicon:
         halt_verbs=_words(cf["halt_verbs"]),
         end_phrases=_phrases(cf["end_phrases"]),
         condition_markers=_phrases(cf["condition_markers"]),
+        inclusive_markers=_phrases(cf["inclusive_markers"]),
         mediator_markers=_phrases(cf["mediator_markers"]),
         mediator_after=_phrases(cf["mediator_after"]),
         obligation=_phrases(cf["obligation"]),
