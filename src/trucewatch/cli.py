@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from trucewatch import config, export
 from trucewatch.errors import TrucewatchError
 from trucewatch.models import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from trucewatch.ledger import Truce
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports about armed conflict into a ledger of attacks, strikes, "
@@ -36,17 +39,6 @@ def _fail(exc: Exception) -> None:
     raise typer.Exit(2)
 
 
-def _count_inputs(paths: list[Path]) -> int | None:
-    """How many files the progress bar should expect (JSONL files count as one)."""
-    total = 0
-    for p in paths:
-        if p.is_dir():
-            total += sum(1 for f in p.rglob("*") if f.is_file())
-        else:
-            total += 1
-    return total or None
-
-
 @app.command()
 def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or folders of reports (.txt, .html, .json, .jsonl, feeds).")],
@@ -64,10 +56,12 @@ def ingest(
         extra = [gazetteer] if gazetteer else ([config.get("gazetteer")] if config.get("gazetteer") else [])
         gaz = Gazetteer.load(extra=[str(x) for x in extra])
         with Store(_db(db)) as store, Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[progress.description]{task.description}"), BarColumn(),
+            TextColumn("{task.completed} documents"),
             console=err, transient=True, disable=not sys.stderr.isatty(),
         ) as bar:
-            task = bar.add_task("ingesting", total=_count_inputs(paths))
+            # A JSON Lines file holds any number of reports: the bar counts documents as they come.
+            task = bar.add_task("ingesting", total=None)
             stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz,
                         progress=lambda _: bar.advance(task))
     except TrucewatchError as exc:
@@ -130,11 +124,12 @@ def _n(v: int | None) -> str:
 
 @app.command("export")
 def export_cmd(
-    format: Annotated[str, typer.Option("--format", help="gold-jsonl, jsonl or csv.")] = "jsonl",
+    format: Annotated[str, typer.Option("--format", help="gold-jsonl, jsonl, csv or truces-json.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the ledger: gold-jsonl (the annotation schema, one line per report), jsonl or csv."""
+    """Export the ledger: gold-jsonl (the annotation schema, one line per report), jsonl, csv, or
+    truces-json (the truce records)."""
     from trucewatch.store import Store
 
     if format not in export.FORMATS:
@@ -149,6 +144,53 @@ def export_cmd(
                 export.write(store, format, sys.stdout)
     except (TrucewatchError, OSError) as exc:
         _fail(exc)
+
+
+AsOfOption = Annotated[Optional[str], typer.Option(
+    "--as-of", help="Date YYYY-MM-DD the records are true on (default: the latest report).")]
+
+
+def _truces(db: Path | None, as_of: str | None) -> list[Truce]:
+    """Build the truce records of the database with the configured gazetteer; errors end the command."""
+    from trucewatch.ledger import build_truces
+    from trucewatch.resolve.names import Gazetteer
+    from trucewatch.store import Store
+
+    try:
+        extra = config.get("gazetteer")
+        gaz = Gazetteer.load(extra=[str(extra)] if extra else [])
+        with Store(_db(db)) as store:
+            return build_truces(store, gaz, as_of)
+    except (TrucewatchError, ValueError) as exc:
+        _fail(exc)
+        return []
+
+
+@app.command("truces")
+def truces_cmd(db: DbOption = None, as_of: AsOfOption = None) -> None:
+    """List the truce records: parties, counterpart, from-to, status, violations, conditions met."""
+    from trucewatch.ledger.cards import truce_table
+
+    console.print(truce_table(_truces(db, as_of), as_of))
+
+
+@app.command("truce")
+def truce_cmd(
+    truce_id: Annotated[str, typer.Argument(metavar="ID", help="A truce id from `trucewatch truces` (or its start).")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Show one truce: conditions, mediators, status history, violations and sources."""
+    from trucewatch.ledger import find_truce
+    from trucewatch.ledger.cards import truce_card
+
+    truces = _truces(db, as_of)
+    found = find_truce(truces, truce_id)
+    if found is None:
+        known = ", ".join(t.id for t in truces) or "none"
+        _fail(ValueError(f"no single truce with id {truce_id!r}; known: {known}"))
+        return
+    console.print(truce_card(found, as_of))
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ class _Draft:
     background: bool = False  # told in a clause of earlier context ("after the US assassinated ...")
     join_only: bool = False  # may only add to an event ("the agreement"), never found one
     agent: bool = False  # the actor was named in an agent phrase ("claimed by X"), trustworthy anywhere
+    definite: bool = False  # "the strikes", "that attack": may refer back even when dated
     order: int = 0
 
 
@@ -142,6 +143,7 @@ class Extractor:
         date, source = date_and_source
         event.date, event.date_source = date, source
         draft.anaphoric = (source != "stated" and _definite(s, m)) or m.join_only
+        draft.definite = _definite(s, m)
         draft.join_only = m.join_only
         if m.kind == "force":
             return self._force(sm, m, seg, free, draft)
@@ -374,6 +376,13 @@ class Extractor:
                     continue
                 if d.join_only or any(_family(e.event.type) == _family(d.event.type) for e in events):
                     continue  # a back-reference to an event of another date: the report's own time
+            if d.definite and _family(d.event.type) == "force":
+                # "the strikes were meant to send a message": the strikes already told, if their date fits.
+                earlier = [e for e in events if _family(e.event.type) == "force" and e.event.sentence < d.event.sentence
+                           and _dates_ok(e.event, d.event) and _modes_ok(e.event, d.event)]
+                if earlier:
+                    _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
+                    continue
             best = None
             best_score = -1
             for e in events:
@@ -519,8 +528,11 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Tim
         return s.token_at(s.start + t.start)
 
     def reporting(t: TimeExpr) -> bool:
+        """"said on Sunday", "In a February 25 statement": the time of a statement, not of the event."""
         i = tok(t)
-        return any(w in _REPORTING for w in s.lower[max(0, i - 3):i])
+        j = s.token_at(s.start + t.end)
+        return any(w in _REPORTING for w in s.lower[max(0, i - 3):i]) or s.lower[j:j + 1] in (
+            ["statement"], ["briefing"], ["interview"], ["announcement"], ["remarks"], ["post"], ["tweet"])
 
     points = [t for t in body if t.value and t.kind in ("point", "range", "deadline")]
     stated = [t for t in points if not reporting(t)]

@@ -91,16 +91,27 @@ def load_lexicon() -> Lexicon:
     )
 
 
+@lru_cache(maxsize=256)
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The phrases indexed by their first word, longest first: a token that starts no phrase costs
+    one dictionary lookup (this is the extractor's hottest loop)."""
+    index: dict[str, list[tuple[str, ...]]] = {}
+    for p in phrases:
+        index.setdefault(p[0], []).append(p)
+    return {w: tuple(sorted(ps, key=len, reverse=True)) for w, ps in index.items()}
+
+
 def find_phrases(lower: list[str], phrases: tuple[tuple[str, ...], ...], lo: int = 0,
                  hi: int | None = None) -> list[tuple[int, int]]:
     """(start, end) token spans of the phrases in lower[lo:hi], leftmost-longest, non-overlapping."""
     hi = len(lower) if hi is None else hi
+    index = _by_first_word(phrases)
     out: list[tuple[int, int]] = []
     i = lo
     while i < hi:
-        for p in phrases:
+        for p in index.get(lower[i], ()):
             n = len(p)
-            if i + n <= hi and tuple(lower[i:i + n]) == p:
+            if i + n <= hi and (n == 1 or tuple(lower[i:i + n]) == p):
                 out.append((i, i + n))
                 i += n
                 break

@@ -341,7 +341,13 @@ def find_time_expressions(text: str, reference: dt.date | None) -> list[TimeExpr
     """
     if isinstance(reference, dt.datetime):  # a timestamp would not compare with the dates below
         reference = reference.date()
-    return [_express(text, t, reference) for t in tag(text)]
+    out = []
+    for t in tag(text):
+        try:
+            out.append(_express(text, t, reference))
+        except OverflowError:
+            continue  # "292,000 week ago" in a price table: no calendar date that far back
+    return out
 
 
 _ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

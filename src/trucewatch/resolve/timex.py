@@ -477,8 +477,8 @@ def _build_grammar() -> _Grammar:
             return DayOffset(0) if n is None or n * (60 if u == "hour" else 1) < 24 * 60 else None
         if u == "day":
             return DayWindow(-7, -1) if n is None else DayOffset(-n)
-        if n is None:
-            return None
+        if n is None or n > 1000:
+            return None  # "292,000 week ago" is a figure, not a time
         days = lex.units[u][2]
         if days:  # weeks and fortnights are loose: some day around the count
             return DayWindow(-days * n - 3, -days * n + 3)
