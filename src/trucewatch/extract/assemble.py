@@ -406,6 +406,8 @@ class Extractor:
                     continue
                 if ent in d.actors or ent in d.targets or ent.name in (e.mediators or []):
                     continue
+                if any(ent.name.lower() in c.lower() for c in e.conditions or []):
+                    continue  # named only as the one who must meet a condition
                 (d.targets if d.actors else d.actors).append(ent)
                 if len(d.actors) + len(d.targets) >= 2:
                     break

@@ -15,6 +15,8 @@ from trucewatch.extract.lexicon import Lexicon, find_phrases, load_lexicon
 from trucewatch.nlp.pipeline import AnalysedSentence
 
 _DETERMINERS = frozenset("the this that its their his her our these those".split())
+# "have attacked US interests for years", "has repeatedly struck": a pattern, not an occurrence.
+_HABIT = frozenset("years decades repeatedly regularly frequently often routinely long".split())
 _PLURAL_WEAPONS = frozenset("rockets drones missiles mortars katyushas".split())
 _BE = frozenset("was were been being is are be got get".split())
 _MODALS = frozenset("would could might may will 'll shall should can".split())
@@ -212,7 +214,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             continue
         if "heart" in words:
             continue
-        habitual = not nouns and (
+        perfect = any(t in ("have", "has") for t in lower[max(seg.lo, head - 3):head])
+        habitual = (perfect and any(t in _HABIT for t in lower[head:seg.hi])) or not nouns and (
             (lower[head].endswith("ing") and any(t in _BE for t in lower[max(seg.lo, head - 2):head]))
             or (lower[min(g)].endswith("ing") and ("have" in lower or "has" in lower)
                 and any(t in ("spent", "been", "continued", "kept") for t in lower))

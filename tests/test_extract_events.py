@@ -1,0 +1,157 @@
+"""Event extraction on sentences written for these tests (none is taken from the annotated corpora).
+
+Each case is a short report with a publication date and what a careful analyst extracts from it:
+voice, negation, hypotheticals, casualties in words, truce conditions and mediators, page furniture,
+dates relative to publication, and other conflicts.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trucewatch.extract.assemble import Extractor
+from trucewatch.ingest import find_furniture
+from trucewatch.models import Document, Event
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor()
+
+
+def extract(extractor: Extractor, text: str, published: str = "2021-03-04") -> list[Event]:
+    doc = Document(id="t", text="Headline\n" + text, title="Headline", published=published)
+    doc.removed = find_furniture(doc.text)
+    events, _ = extractor.extract(doc)
+    return events
+
+
+def only(events: list[Event], kind: str) -> Event:
+    found = [e for e in events if e.type == kind]
+    assert len(found) == 1, [(e.type, e.evidence) for e in events]
+    return found[0]
+
+
+def test_extract_events_active_voice(extractor: Extractor) -> None:
+    events = extract(extractor, "Rockets hit the Ain al-Asad air base in western Iraq on Tuesday, wounding two "
+                                "American soldiers, the Pentagon said.")
+    e = only(events, "attack")
+    assert (e.mode, e.location, e.date, e.injured) == ("rocket", "Ain al-Asad Air Base", "2021-03-02", 2)
+    assert e.target == "United States"
+
+
+def test_extract_events_passive_voice(extractor: Extractor) -> None:
+    events = extract(extractor, "Harir Air Base was targeted by two drones on Monday, the US-led coalition said.")
+    e = only(events, "attack")
+    assert (e.mode, e.location, e.date) == ("drone", "Harir Air Base", "2021-03-01")
+
+
+def test_extract_events_passive_with_agent(extractor: Extractor) -> None:
+    events = extract(extractor, "A US convoy near Baghdad was hit by a roadside bomb planted by Kataib Hezbollah "
+                                "on Wednesday, the military said.")
+    e = only(events, "attack")
+    assert e.mode == "ied" and e.actor == "Kataib Hezbollah" and e.target == "United States"
+
+
+def test_extract_events_negated_attack_is_a_truce(extractor: Extractor) -> None:
+    events = extract(extractor, "Kataib Hezbollah agreed not to attack US forces in Iraq, a spokesman said on Monday.")
+    e = only(events, "ceasefire")
+    assert {e.actor, e.target} == {"Kataib Hezbollah", "United States"}
+    assert not [x for x in events if x.type == "attack"]
+
+
+def test_extract_events_hypothetical_is_no_event(extractor: Extractor) -> None:
+    events = extract(extractor, "Officials said the explosion near the depot could have been an accident.")
+    assert [e.type for e in events if e.type in ("attack", "strike")] == []
+
+
+def test_extract_events_conditional_menace_is_a_threat(extractor: Extractor) -> None:
+    events = extract(extractor, "A spokesman for Kataib Hezbollah said that if US troops stayed, the factions "
+                                "would unleash much more violent attacks.")
+    e = only(events, "threat")
+    assert e.actor == "Kataib Hezbollah" and e.target == "United States"
+    assert not [x for x in events if x.type == "attack"]
+
+
+@pytest.mark.parametrize("sentence, killed, injured", [
+    ("Four Iraqi fighters were killed in US airstrikes near al-Qaim on Sunday.", 4, None),
+    ("A rocket attack on Erbil airport on Monday killed a US contractor and injured nine people.", 1, 9),
+    ("A roadside bomb hit a coalition convoy south of Baghdad on Sunday but caused no casualties.", 0, 0),
+    ("Twelve rockets struck Balad Air Base on Friday, injuring three contractors.", None, 3),
+])
+def test_extract_events_casualties(extractor: Extractor, sentence: str, killed: int | None,
+                                   injured: int | None) -> None:
+    events = [e for e in extract(extractor, sentence) if e.type in ("attack", "strike")]
+    assert len(events) == 1, events
+    assert (events[0].killed, events[0].injured) == (killed, injured)
+
+
+def test_extract_events_strike_actor_and_type(extractor: Extractor) -> None:
+    events = extract(extractor, "The US military launched airstrikes against Kataib Hezbollah sites in Syria on "
+                                "Thursday, the Pentagon said.")
+    e = only(events, "strike")
+    assert (e.actor, e.target, e.mode, e.country) == ("United States", "Kataib Hezbollah", "airstrike", "Syria")
+
+
+@pytest.mark.parametrize("marker", ["on condition that", "provided", "as long as", "if"])
+def test_extract_events_truce_conditions(extractor: Extractor, marker: str) -> None:
+    events = extract(extractor, f"The militias agreed on Sunday to halt attacks on US forces {marker} the Iraqi "
+                                "government presents a timetable for the withdrawal of foreign troops.")
+    e = only(events, "ceasefire")
+    assert e.conditions and "timetable" in " ".join(e.conditions)
+    assert "Iraqi government" not in (e.actor or "") + (e.target or "")
+
+
+def test_extract_events_truce_mediators_and_other_conflict(extractor: Extractor) -> None:
+    events = extract(extractor, "The Sudanese Armed Forces and the Rapid Support Forces agreed to a seven-day "
+                                "ceasefire on Saturday, brokered by Saudi Arabia and the United States.",
+                     published="2023-05-21")
+    e = only(events, "ceasefire")
+    assert {e.actor, e.target} == {"Sudanese Armed Forces", "Rapid Support Forces"}
+    assert set(e.mediators or []) == {"Saudi Arabia", "United States"}
+    assert e.date == "2023-05-20"
+
+
+def test_extract_events_furniture_adds_no_event(extractor: Extractor) -> None:
+    events = extract(extractor, "READ: Rocket attack kills five in Erbil\n"
+                                "Iraq's parliament voted on Sunday to expel foreign troops from the country.\n"
+                                "Tags: Iraq, Erbil, rockets")
+    assert [e.type for e in events] == ["demand"]
+    assert events[0].actor == "Iraqi parliament"
+
+
+def test_extract_events_relative_dates(extractor: Extractor) -> None:
+    events = extract(extractor, "The ceasefire that the factions declared last October largely held, officials "
+                                "said.")
+    e = only(events, "ceasefire")
+    assert e.date == "2020-10" and e.background
+
+
+def test_extract_events_truce_end(extractor: Extractor) -> None:
+    events = extract(extractor, "The armed factions announced that the truce had ended on 1 March.")
+    e = only(events, "ceasefire_end")
+    assert e.date == "2021-03-01"
+
+
+@pytest.mark.parametrize("sentence", [
+    "Militias have attacked US interests with rockets for years.",
+    "At least 40 attacks on US forces were recorded this year.",
+    "Dozens of rocket attacks have targeted bases hosting US troops.",
+])
+def test_extract_events_generic_statements_are_no_events(extractor: Extractor, sentence: str) -> None:
+    assert [e.type for e in extract(extractor, sentence) if e.type in ("attack", "strike")] == []
+
+
+def test_extract_events_one_event_per_occurrence(extractor: Extractor) -> None:
+    events = extract(extractor, "Rockets struck Ain al-Asad air base on Tuesday. The attack caused no casualties, "
+                                "the coalition said. It was the third attack on the base this month.")
+    attacks = [e for e in events if e.type == "attack"]
+    # "It was the third attack on the base": the same attack, counted; not a new one.
+    assert len(attacks) == 1 and attacks[0].killed == 0 and attacks[0].mentions == [0, 1, 2]
+
+
+def test_extract_events_troop_change_and_demand(extractor: Extractor) -> None:
+    events = extract(extractor, "The Pentagon said on Monday it would withdraw 500 troops from Iraq by September. "
+                                "Iraqi lawmakers demanded the expulsion of US forces.")
+    assert only(events, "troop_change").actor == "United States"
+    assert only(events, "demand").actor == "Iraqi parliament"
