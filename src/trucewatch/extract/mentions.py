@@ -70,7 +70,7 @@ def _mode_spans(lower: list[str], lex: Lexicon) -> list[tuple[int, int, str]]:
 
 
 def _has(lower: list[str], lo: int, hi: int, words: frozenset[str]) -> bool:
-    return any(t in words for t in lower[max(lo, 0):hi])
+    return not words.isdisjoint(lower[max(lo, 0):hi])
 
 
 def _negated(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bool:

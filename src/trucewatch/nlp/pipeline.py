@@ -173,7 +173,6 @@ class Analyser:
         paras = list(self.paragraphs(document))
         out: list[AnalysedSentence] = []
         for p_idx, ((offset, _), doc) in enumerate(zip(paras, self.nlp.pipe(t for _, t in paras))):
-            ents = list(doc.ents)
             for sent in doc.sents:
                 toks = list(sent)
                 if not toks:
@@ -192,8 +191,8 @@ class Analyser:
                 if sent.start == 0:
                     dateline = _DATELINE.match(sent.text)
                     a.body = dateline.end() if dateline else 0
-                for ent in ents:
-                    if ent.start >= sent.start and ent.end <= sent.end and ent.start_char - sent.start_char >= a.body:
+                for ent in sent.ents:
+                    if ent.start_char - sent.start_char >= a.body:
                         entity = self.gazetteer.get(ent.ent_id_)
                         alternative = self.place_alternative.get(ent.text.lower())
                         if alternative is not None and ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
@@ -205,10 +204,6 @@ class Analyser:
                 a.entities = [m for m in a.entities if not _is_modifier(a, m)]
                 out.append(a)
         return out
-
-    def analyse_many(self, documents: Iterable[Document]) -> Iterator[tuple[Document, list[AnalysedSentence]]]:
-        for d in documents:
-            yield d, self.analyse(d)
 
     def _add_context_names(self, s: AnalysedSentence) -> None:
         """Capitalised names the gazetteer lacks: places after a locative preposition, and groups
