@@ -73,6 +73,8 @@ class Discourse:
                 entity = next((self.last_place[t] for t in _PLACE_NOUNS[second] if t in self.last_place), None)
             if entity is not None:
                 added.append(self._mention(s, i, i + 2, entity))
+        if len(lower) > 1 and lower[0] == "it" and lower[1] in _SAYING and self.last_group is not None and 0 not in taken:
+            added.append(self._mention(s, 0, 1, self.last_group))  # "It said its fighters had also fired"
         for i in range(1, len(lower) - 1):
             if lower[i] in _PRONOUNS and lower[i + 1] in _SAYING and i not in taken and self.speaker is not None:
                 added.append(self._mention(s, i, i + 1, self.speaker))

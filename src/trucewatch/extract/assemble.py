@@ -21,7 +21,7 @@ from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anc
 from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
     official, owner, related, speaker, speaks, target_entity
 from trucewatch.models import Document, Entity, Event
-from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
+from trucewatch.nlp.pipeline import AnalysedSentence, Analyser
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
 from trucewatch.resolve.names import Gazetteer
 
@@ -93,7 +93,7 @@ class Extractor:
             if not sm.mentions:
                 previous_date = stated_here[-1] if stated_here else None
                 continue
-            dates = _sentence_dates(s, sm, timexes, ref)
+            dates = _sentence_dates(s, sm, timexes, ref, narrative)
             if previous_date and "then" in s.lower and not {"since", "until", "by"} & set(
                     s.lower[max(0, s.lower.index("then") - 1):s.lower.index("then")]):
                 # "Iraqi lawmakers then voted ...": the time of the sentence before.
@@ -119,9 +119,11 @@ class Extractor:
                 d.event.date, d.event.date_source = (narrative, "narrative") if narrative else (published, "inferred")
         _date_responses(drafts, sentences)
         events = self._merge(drafts)
+        force_parties: Counter[str] = Counter(
+            x.id for d in drafts if _family(d.event.type) == "force" for x in d.actors + d.targets)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
-            self._finish(d, doc, ref, main_country, entity_counts)
+            self._finish(d, doc, ref, main_country, entity_counts, force_parties)
         doc.sentences = []
         out = [d.event for d in sorted(events, key=lambda d: (d.event.sentence, d.order))]
         for e in out:
@@ -193,7 +195,7 @@ class Extractor:
             tgt = [t for t in tgt if t.type != "person" and (who is None or t.id != who.id)]
             # The other side first (a group threatening a state); two states may threaten each other.
             other = [t for t in tgt if who is None or is_state(t) != is_state(who)]
-            draft.targets = (other or tgt)[:1]
+            draft.targets = other[:1] if who is not None else tgt[:1]
         elif m.kind == "demand":
             left = [x for x in actors_in if x.end <= m.lo]
             right = [x for x in actors_in if x.start >= m.hi]
@@ -214,7 +216,8 @@ class Extractor:
                 coalition = self.gazetteer.lookup("foreign troops")
                 draft.targets = [coalition] if coalition else draft.targets
         elif m.kind == "troop_change":
-            local = [x for x in actors_in if seg.lo <= x.start < seg.hi and not speaks(x, s)] or actors_in
+            local = [x for x in actors_in if seg.lo <= x.start < seg.hi and not speaks(x, s)] or [
+                x for x in actors_in if x.start < seg.lo and not speaks(x, s)]
             before = [x for x in local if x.end <= m.lo]
             if not before and s.lower[seg.lo] in ("which", "who"):
                 before = [x for x in actors_in if x.end in (seg.lo, seg.lo - 1)]
@@ -243,7 +246,10 @@ class Extractor:
         relative = None
         last_in_clause = not any(x.kind == "force" and x.segment == m.segment and x.head > m.head for x in sm.mentions)
         k = m.segment + 1
-        while last_in_clause and k < len(sm.segments) and s.lower[sm.segments[k].lo] in ("that", "which") and k <= m.segment + 2:
+        while last_in_clause and k < len(sm.segments) and k <= m.segment + 2 and (
+                s.lower[sm.segments[k].lo] in ("that", "which")
+                or s.lower[sm.segments[k].lo:sm.segments[k].lo + 2] in (["in", "which"], ["during", "which"])
+                or s.lower[sm.segments[k].lo - 1:sm.segments[k].lo + 1] in (["in", "which"], ["during", "which"])):
             relative = Segment(sm.segments[m.segment + 1].lo, sm.segments[k].hi)
             k += 1
         roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative, m.verb_lo)
@@ -396,7 +402,7 @@ class Extractor:
         return events
 
     def _finish(self, d: _Draft, doc: Document, ref: dt.date | None, main_country: str | None,
-                entity_counts: Counter[str]) -> None:
+                entity_counts: Counter[str], force_parties: Counter[str]) -> None:
         e = d.event
         if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) < 2:
             # Parties a truce sentence leaves implicit ("the rival parties"): the report's main actors.
@@ -422,9 +428,10 @@ class Extractor:
                     break
         if e.type == "threat" and d.actors and not d.targets:
             # A threat names its actor and leaves the other side to the report: its most-named party
-            # on the opposite side (a group threatening states, or a state threatening groups).
+            # on the opposite side (a group threatening states, or a state threatening groups), those
+            # who use force in the report first.
             side = not is_state(d.actors[0])
-            for eid, _ in entity_counts.most_common():
+            for eid in sorted(entity_counts, key=lambda i: (-force_parties[i], -entity_counts[i])):
                 ent = self._resolve.get(eid)
                 if ent is not None and ent.type != "person" and ent.id != d.actors[0].id and is_state(ent) == side \
                         and ent.type != "international organisation":
@@ -515,7 +522,8 @@ def _reference(published: str | None) -> dt.date | None:
 
 
 def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[TimeExpr],
-                    ref: dt.date | None = None) -> dict[int, tuple[str | None, str | None]]:
+                    ref: dt.date | None = None,
+                    narrative: str | None = None) -> dict[int, tuple[str | None, str | None]]:
     """Give each mention of a sentence its date and where the date came from.
 
     A mention takes the time expression of its own clause ("stated"); else one from a clause that
@@ -583,6 +591,8 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Tim
         i = tok(t) + len(t.text.split())
         later = [m for m in sm.mentions if m.head >= i - 1]
         earlier = [m for m in sm.mentions if m.head < tok(t) and out.get(id(m), (None,))[0]]
+        if later and not earlier and narrative and t.offset_days == 0 and id(later[0]) not in out:
+            out[id(later[0])] = (narrative, "inferred")  # "hours after": the day of the report's news
         if later and earlier:
             anchor = out[id(earlier[-1])][0]
             sign = -1 if t.text.lower().endswith("after") else 1

@@ -16,6 +16,8 @@ from trucewatch.nlp.pipeline import AnalysedSentence
 
 _DETERMINERS = frozenset("the this that its their his her our these those".split())
 # "have attacked US interests for years", "has repeatedly struck": a pattern, not an occurrence.
+_HABITUAL_MODIFIERS = frozenset("regular repeated frequent routine daily recurring constant continued ongoing "
+                                "persistent sporadic occasional".split())
 _HABIT = frozenset("years decades repeatedly regularly frequently often routinely long".split())
 _PLURAL_WEAPONS = frozenset("rockets drones missiles mortars katyushas".split())
 _BE = frozenset("was were been being is are be got get".split())
@@ -212,8 +214,8 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
                 continue
         if _negated(lower, seg, min(g), lex) or _hypothetical(lower, seg, min(g), lex):
             continue
-        if "heart" in words:
-            continue
+        if "heart" in words or _has(lower, min(g) - 3, min(g), _HABITUAL_MODIFIERS):
+            continue  # "the regular rocket fire on US sites": a pattern, not an occurrence
         perfect = any(t in ("have", "has") for t in lower[max(seg.lo, head - 3):head])
         habitual = (perfect and any(t in _HABIT for t in lower[head:seg.hi])) or not nouns and (
             (lower[head].endswith("ing") and any(t in _BE for t in lower[max(seg.lo, head - 2):head]))

@@ -95,6 +95,7 @@ _VERB_TRIGGERS = frozenset("launched launch launching fired fire firing hit stru
                            "shelled carried conducted".split())
 _LIGHT_VERBS = frozenset("carried conducted launched launching ordered order mounted staged began begun "
                          "started starting executed undertook unleashed".split())
+_DIED = frozenset("died killed wounded injured hurt dead".split())
 _CASUALTY_VERBS = frozenset("killing killed wounding wounded injuring injured".split())
 _GOVERNING_VERBS = frozenset("killed kill kills killing hit hits struck targeted assassinated wounded injured "
                              "bombed attacked".split())
@@ -295,8 +296,10 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
         victims = ents + ([m for m in entities if _in(relative, m)] if relative is not None else [])
         for m in victims:
             before = lower[max(seg.lo, m.start - 5):m.start]
-            if is_actor(m, s) and m not in actor and any(w in _CASUALTY_VERBS for w in before) and not any(
-                    w in _BLAME for w in before):
+            after = lower[m.end:m.end + 3]
+            hit = any(w in _CASUALTY_VERBS for w in before) or (
+                relative is not None and _in(relative, m) and any(w in _DIED for w in after))
+            if is_actor(m, s) and m not in actor and hit and not any(w in _BLAME for w in before):
                 target = [m]
                 break
     if not target:
