@@ -21,7 +21,7 @@ from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anc
 from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
     official, owner, related, speaker, speaks, target_entity
 from trucewatch.models import Document, Entity, Event
-from trucewatch.nlp.pipeline import AnalysedSentence, Analyser
+from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
 from trucewatch.resolve.names import Gazetteer
 
@@ -216,8 +216,9 @@ class Extractor:
                 coalition = self.gazetteer.lookup("foreign troops")
                 draft.targets = [coalition] if coalition else draft.targets
         elif m.kind == "troop_change":
-            local = [x for x in actors_in if seg.lo <= x.start < seg.hi and not speaks(x, s)] or [
-                x for x in actors_in if x.start < seg.lo and not speaks(x, s)]
+            # A speaker is not the mover, unless it speaks of itself: "the Pentagon said it would withdraw".
+            movers = [x for x in actors_in if not speaks(x, s) or _speaks_of_itself(s, x)]
+            local = [x for x in movers if seg.lo <= x.start < seg.hi] or [x for x in movers if x.start < seg.lo]
             before = [x for x in local if x.end <= m.lo]
             if not before and s.lower[seg.lo] in ("which", "who"):
                 before = [x for x in actors_in if x.end in (seg.lo, seg.lo - 1)]
@@ -486,6 +487,11 @@ def _period_start(t: TimeExpr, ref: dt.date | None) -> str | None:
         return None
     total = ref.year * 12 + ref.month - 1 - months
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+def _speaks_of_itself(s: AnalysedSentence, m: EntityMention) -> bool:
+    after = s.lower[m.end:m.end + 6]
+    return any(w in _REPORTING for w in after[:3]) and any(w in ("it", "they", "its", "their") for w in after)
 
 
 def _confirms(after: list[str]) -> bool:
