@@ -746,9 +746,9 @@ def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
         into.actors = d.actors
         if d.actors and _family(a.type) == "force":
             a.type = b.type
-    elif a.type in ("ceasefire", "ceasefire_end") and d.actors and all(_generic_party(x) for x in into.actors) \
-            and not any(_generic_party(x) or is_state(x) for x in d.actors) and _AGREEING & set(
-                b.evidence.lower().split()):
+    elif d.actors and all(_generic_party(x) for x in into.actors) \
+            and not any(_generic_party(x) or is_state(x) for x in d.actors) and (
+                a.type not in ("ceasefire", "ceasefire_end") or _AGREEING & set(b.evidence.lower().split())):
         # "Iran-backed militias agreed ..." then "the Coordination Committee reached the agreement":
         # the named body replaces the description.
         into.actors = d.actors

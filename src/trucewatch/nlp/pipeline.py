@@ -111,6 +111,22 @@ def _is_modifier(s: AnalysedSentence, m: EntityMention) -> bool:
     return (len(nxt) == 2 and nxt[0] == "-" and nxt[1] in _MODIFIER_HEADS) or (bool(nxt) and nxt[0] in ("backed", "aligned", "sponsored", "linked"))
 
 
+_TITLE_WORDS = frozenset("gen. gen general maj. lt. col. brig. adm. president prime minister foreign defence "
+                         "defense secretary commander official officials leader leaders cleric spokesman "
+                         "spokeswoman spokesperson envoy ambassador chief mastermind".split())
+
+
+def _describes_person(s: AnalysedSentence, m: EntityMention) -> bool:
+    """"Iranian Gen. Qasem Soleimani", "Russian Foreign Minister Sergei Lavrov": a country adjective
+    before a title or a person says who the person is; the country is not a party to the event."""
+    if m.end - m.start != 1 or not s.tokens[m.start][:1].isupper() or m.entity.name == s.tokens[m.start]:
+        return False
+    nxt = s.lower[m.end:m.end + 2]
+    if nxt[:1] and nxt[0] in _TITLE_WORDS:
+        return True
+    return any(x.start in (m.end, m.end + 1) and x.entity.type == "person" for x in s.entities)
+
+
 class Analyser:
     """Builds the spaCy pipeline once and turns documents into analysed sentences."""
 
@@ -212,7 +228,7 @@ class Analyser:
                             offset + ent.end_char, ent.text, entity))
                 self._add_context_names(a)
                 self._add_sponsored_groups(a)
-                a.entities = [m for m in a.entities if not _is_modifier(a, m)]
+                a.entities = [m for m in a.entities if not _is_modifier(a, m) and not _describes_person(a, m)]
                 out.append(a)
         return out
 
