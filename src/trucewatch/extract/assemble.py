@@ -263,7 +263,7 @@ class Extractor:
         if not targets:
             # "a base that hosts the US-led coalition", "a base housing United States troops"
             hosted = [x for x in s.entities if owner(x, s) and is_actor(x, s) and x.entity not in actors
-                      and s.lower[x.start - 1:x.start] != ["of"]]
+                      and s.lower[x.start - 1:x.start] != ["of"] and seg.lo <= x.start < seg.hi]
             if hosted:
                 targets = [target_entity(hosted[0].entity, self._resolve)]
         if not targets:
@@ -287,6 +287,8 @@ class Extractor:
             kind = "strike" if is_state(actors[0]) else "attack"
         elif m.mode == "airstrike":
             kind = "strike"
+        elif targets and targets[0].type == "state force":
+            kind = "strike"  # a state's armed force hit by an unnamed attacker: most often another state
         elif targets and is_state(targets[0]):
             kind = "attack"
         elif targets and (targets[0].type in GROUP_TYPES or targets[0].type == "person"):
@@ -602,6 +604,12 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Tim
         earlier = [m for m in sm.mentions if m.head < tok(t) and out.get(id(m), (None,))[0]]
         if later and not earlier and narrative and t.offset_days == 0 and id(later[0]) not in out:
             out[id(later[0])] = (narrative, "inferred")  # "hours after": the day of the report's news
+        if later and not earlier and narrative and any(m.head < tok(t) for m in sm.mentions) and t.offset_days:
+            # "The attack comes only a week after a U.S. airstrike": the attack is the report's news.
+            sign = -1 if t.text.lower().endswith("after") else 1
+            shifted = shift(narrative, sign * abs(t.offset_days))
+            if shifted and id(later[0]) not in out:
+                out[id(later[0])] = (shifted[:7], "inferred")
         if later and earlier:
             anchor = out[id(earlier[-1])][0]
             sign = -1 if t.text.lower().endswith("after") else 1

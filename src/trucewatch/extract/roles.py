@@ -90,7 +90,8 @@ def is_place(m: EntityMention, s: AnalysedSentence) -> bool:
 # Nouns after which an entity names an owner, not an agent: "a U.S. military base", "Iraqi bases".
 FACILITY_NOUNS = frozenset("base bases airbase installation installations facility facilities embassy compound "
                            "compounds convoy convoys positions position sites site outpost post posts consulate "
-                           "headquarters camp vehicle vehicles targets target interests".split())
+                           "headquarters camp vehicle vehicles targets target interests "
+                           "stores depots depot warehouses warehouse".split())
 _VERB_TRIGGERS = frozenset("launched launch launching fired fire firing hit struck targeted attacked bombed "
                            "shelled carried conducted".split())
 _LIGHT_VERBS = frozenset("carried conducted launched launching ordered order mounted staged began begun "
@@ -107,9 +108,13 @@ _OCCUPANT_CUES = frozenset("housing hosting houses hosts house host stationing".
 
 
 def owner(m: EntityMention, s: AnalysedSentence) -> bool:
-    """The entity owns or occupies a place ("a U.S. military base", "a base housing US troops"):
-    it is what was hit, never who hit."""
-    if m.end < len(s.lower) and s.lower[m.end] in FACILITY_NOUNS:
+    """The entity owns or occupies a place ("a U.S. military base", "a base housing US troops",
+    "IRGC-linked stores"): it is what was hit, never who hit."""
+    nxt = s.lower[m.end:m.end + 3]
+    if nxt[:1] and nxt[0] in FACILITY_NOUNS:
+        return True
+    if len(nxt) == 3 and nxt[0] == "-" and nxt[1] in ("linked", "affiliated", "run", "controlled", "owned",
+                                                       "used", "operated"):
         return True
     return m.start > 0 and (s.lower[m.start - 1] in _OCCUPANT_CUES or s.lower[max(0, m.start - 2):m.start] == [
         "home", "to"])
@@ -214,7 +219,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     actor: list[EntityMention] = []
     target: list[EntityMention] = []
     agent = False
-    verb_trigger = lower[lo] in _VERB_TRIGGERS
+    verb_trigger = lower[lo] in _VERB_TRIGGERS and not (lo > 0 and lower[lo - 1] in ("a", "an", "the"))
 
     # 1. Agent phrases: "by X" after the trigger, claims and blame anywhere in the clause.
     for m in actors:
@@ -298,7 +303,7 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
             before = lower[max(seg.lo, m.start - 5):m.start]
             after = lower[m.end:m.end + 3]
             hit = any(w in _CASUALTY_VERBS for w in before) or (
-                relative is not None and _in(relative, m) and any(w in _DIED for w in after))
+                any(w in _DIED for w in after) and (_in(seg, m) or (relative is not None and _in(relative, m))))
             if is_actor(m, s) and m not in actor and hit and not any(w in _BLAME for w in before):
                 target = [m]
                 break

@@ -105,15 +105,33 @@ _MODIFIER_HEADS = frozenset(
     "trained armed inspired".split())
 
 
+_OWNERSHIP_HEADS = frozenset("linked affiliated run controlled owned used operated".split())
+
+
 def _is_modifier(s: AnalysedSentence, m: EntityMention) -> bool:
-    """"Iran" in "Iran-backed militias" or "IRGC" in "IRGC-linked sites" names a sponsor, not a party."""
+    """"Iran" in "Iran-backed militias" names a sponsor, not a party. "IRGC-linked sites" names the
+    owner of what was hit, and stays (the role rules treat it as an owner)."""
     nxt = s.lower[m.end:m.end + 2]
+    if len(nxt) == 2 and nxt[0] == "-" and nxt[1] in _OWNERSHIP_HEADS and m.end + 2 < len(s.lower) \
+            and s.lower[m.end + 2] not in _GROUP_NOUNS:
+        return False
     return (len(nxt) == 2 and nxt[0] == "-" and nxt[1] in _MODIFIER_HEADS) or (bool(nxt) and nxt[0] in ("backed", "aligned", "sponsored", "linked"))
 
 
 _TITLE_WORDS = frozenset("gen. gen general maj. lt. col. brig. adm. president prime minister foreign defence "
                          "defense secretary commander official officials leader leaders cleric spokesman "
                          "spokeswoman spokesperson envoy ambassador chief mastermind".split())
+
+
+def _apposition(s: AnalysedSentence, m: EntityMention) -> bool:
+    """"Kataib Hezbollah, an Iran-backed militia group": a description set after a name, not a party."""
+    if not m.entity.name.lower().endswith(("militias", "groups", "factions")):
+        return False
+    k = m.start - 1
+    if k >= 0 and s.lower[k] in ("a", "an", "the"):
+        k -= 1
+    return k >= 1 and s.lower[k] == "," and any(x.end == k and x.entity.type in (
+        "armed group", "umbrella group", "political party") for x in s.entities)
 
 
 def _describes_person(s: AnalysedSentence, m: EntityMention) -> bool:
@@ -228,7 +246,8 @@ class Analyser:
                             offset + ent.end_char, ent.text, entity))
                 self._add_context_names(a)
                 self._add_sponsored_groups(a)
-                a.entities = [m for m in a.entities if not _is_modifier(a, m) and not _describes_person(a, m)]
+                a.entities = [m for m in a.entities if not _is_modifier(a, m) and not _describes_person(a, m)
+                              and not _apposition(a, m)]
                 out.append(a)
         return out
 
