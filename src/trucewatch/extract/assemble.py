@@ -197,7 +197,9 @@ class Extractor:
             tgt = [t for t in tgt if t.type != "person" and (who is None or t.id != who.id)]
             # The other side first (a group threatening a state); two states may threaten each other.
             other = [t for t in tgt if who is None or is_state(t) != is_state(who)]
-            draft.targets = other[:1] if who is not None else tgt[:1]
+            # A state may threaten another state ("unless the Iraqi government reins in ..."); a group
+            # threatens the other side.
+            draft.targets = (other[:1] or (tgt[:1] if is_state(who) else [])) if who is not None else tgt[:1]
         elif m.kind == "demand":
             left = [x for x in actors_in if x.end <= m.lo]
             right = [x for x in actors_in if x.start >= m.hi]
@@ -431,7 +433,7 @@ class Extractor:
                         and not any(ent.id == a.id for a in d.actors):
                     d.targets = [ent]
                     break
-        if e.type == "threat" and d.actors and not d.targets:
+        if e.type == "threat" and d.actors and not d.targets and not is_state(d.actors[0]):
             # A threat names its actor and leaves the other side to the report: its most-named party
             # on the opposite side (a group threatening states, or a state threatening groups), those
             # who use force in the report first.
@@ -475,6 +477,13 @@ def _date_responses(drafts: list[_Draft], sentences: list[AnalysedSentence]) -> 
         if not set(sentences[idx].lower) & _RESPONSE_CUES:
             continue
         dated = [d for d in group if d.event.date and d.event.date_source in ("stated", "sentence")]
+        for ref in (d for d in group if d.anaphoric and _family(d.event.type) == "force"):
+            # "responded to the Erbil attack": the attack told before, with its date.
+            told = [x for x in drafts if x.event.sentence < idx and x.event.type == "attack" and x.event.date
+                    and x.event.date_source in ("stated", "sentence") and (
+                        ref.location is None or x.location is None or _places_compatible(ref.location, x.location))]
+            if told:
+                dated.append(max(told, key=lambda x: x.event.sentence))
         for d in group:
             if _family(d.event.type) == "force" and d.event.date_source in (None, "inferred", "narrative") \
                     and dated and dated[0] is not d and not d.anaphoric:
@@ -585,6 +594,14 @@ def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Tim
         nearest = min(sm.mentions, key=lambda m: abs(tok(t) - m.head))
         if id(nearest) not in out:
             out[id(nearest)] = (_value(t), "sentence")
+    for m in sm.mentions:
+        # "stepped up in 2020 after the US assassinated ...": the earlier event is of that year at most.
+        seg = segs[m.segment]
+        if id(m) not in out and s.lower[seg.lo] in ("after", "following") and m.segment > 0:
+            prev = [t for t in stated if segs[m.segment - 1].lo <= tok(t) < seg.lo]
+            value = _value(prev[-1]) if prev else None
+            if value:
+                out[id(m)] = (value[:4], "inferred")
     for m in sm.mentions:
         if id(m) not in out and said:
             out[id(m)] = (_value(said[0]), "reporting")
