@@ -23,7 +23,7 @@ _PLURAL_WEAPONS = frozenset("rockets drones missiles mortars katyushas".split())
 _BE = frozenset("was were been being is are be got get".split())
 _MODALS = frozenset("would could might may will 'll shall should can".split())
 _CONDITIONAL = frozenset("if unless whether should".split())
-_SPECIFIC_WORDS = frozenset("latest last recent previous first second third".split())
+_SPECIFIC_WORDS = frozenset("latest last previous first second third".split())
 _NEG = frozenset({"not", "n't", "never", "no", "without", "nor"})
 _REFUSAL = frozenset("refused rejected rejects refuses dismissed denied".split())
 _EXPECTATION = frozenset("risk risks risking bracing brace braced expecting expected fear fears feared exposed "
@@ -118,6 +118,10 @@ def _generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchore
         if k == seg.lo or lower[k - 1] not in _DETERMINERS | {"a", "an"} and not lower[k - 1].isdigit() \
                 and lower[k - 1] not in ("three", "two", "four", "five", "six", "several", "least", "of"):
             return True
+    # "have come under attack at least 19 times": a count of occurrences, not one.
+    after = lower[head + 1:head + 6]
+    if "times" in after and any(t.isdigit() or t in ("several", "many", "dozens", "multiple") for t in after):
+        return True
     if not word.endswith("s") or word in ("was", "gas"):
         return False
     before = lower[max(seg.lo, head - 4):head]
