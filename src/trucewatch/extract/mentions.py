@@ -157,7 +157,7 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             mode_at[k] = (a, b, m)
     triggers: list[int] = []
     for i, t in enumerate(lower):
-        if t in ("action", "actions") and i > 0 and lower[i - 1] == "military":
+        if t in ("action", "actions") and i > 0 and lower[i - 1] in ("military", "retaliatory", "punitive"):
             triggers.append(i)  # "American military action against Iranian nuclear facilities"
             continue
         if t in lex.attack_nouns or t in lex.strike_nouns or t in lex.force_verbs or t in lex.weapon_only_verbs \
@@ -199,9 +199,12 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
                 mode = mode_at[i][2]
                 break
         if mode is None:
-            # A weapon named nearby in the same clause: "rockets ... slammed into the base".
+            # A weapon named nearby in the same clause: "rockets ... slammed into the base", unless it
+            # belongs to another use of force ("the strikes avenged a drone strike").
+            others = {i for other in groups if other is not g and any(
+                lower[k] in lex.attack_nouns or lower[k] in lex.strike_nouns for k in other) for i in other}
             for a, b, m in modes:
-                if seg.lo <= a < seg.hi and abs(a - head) <= 8:
+                if seg.lo <= a < seg.hi and abs(a - head) <= 8 and not others.intersection(range(a, b)):
                     mode = m
                     break
         strike_word = any(lower[i] in lex.strike_nouns or lower[i] in ("action", "actions") for i in g) \

@@ -211,7 +211,8 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
     if relative is not None:
         for m in entities:
             if _in(relative, m) and not is_place(m, s) and (
-                    lower[max(0, m.start - 2):m.start] == ["blamed", "on"] or lower[m.end:m.end + 2] in (
+                    ("blamed" in lower[max(0, m.start - 4):m.start] and "on" in lower[max(0, m.start - 2):m.start])
+                    or lower[m.end:m.end + 2] in (
                         ["was", "blamed"], ["were", "blamed"], ["claimed", "responsibility"])
                     or "claimed" in lower[max(relative.lo, m.start - 6):m.start]):
                 ents.append(m)
