@@ -7,7 +7,6 @@ merging Kataib Hezbollah into Hezbollah corrupts the ledger; missing a spelling 
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest

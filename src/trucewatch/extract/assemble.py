@@ -10,47 +10,44 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, field
 
 from trucewatch.extract.anaphora import Discourse
 from trucewatch.extract.casualties import casualties
 from trucewatch.extract.clauses import Segment
 from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, obligations_in
+from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok
+from trucewatch.extract.dating import (
+    OTHER_TIME_CLAUSE,
+    confirms,
+    date_responses,
+    is_background,
+    narrative_day,
+    past_context,
+    reference_date,
+    sentence_dates,
+    speaks_of_itself,
+)
+from trucewatch.extract.drafts import Draft, family, names_of
 from trucewatch.extract.lexicon import Lexicon, load_lexicon
-from trucewatch.extract.mentions import Mention, SentenceMentions, _generic, anchored, find_mentions
-from trucewatch.extract.roles import GROUP_TYPES, PLACE_RANK, actor_entity, assign, is_actor, is_place, is_state, \
-    official, owner, related, speaker, speaks, target_entity
+from trucewatch.extract.mentions import Mention, SentenceMentions, anchored, find_mentions, is_generic
+from trucewatch.extract.roles import (
+    GROUP_TYPES,
+    PLACE_RANK,
+    actor_entity,
+    assign,
+    is_actor,
+    is_place,
+    is_state,
+    official,
+    owner,
+    speaker,
+    speaks,
+    target_entity,
+)
 from trucewatch.models import Document, Entity, Event
-from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
-from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
+from trucewatch.nlp.pipeline import AnalysedSentence, Analyser
+from trucewatch.resolve.dates import find_time_expressions
 from trucewatch.resolve.names import Gazetteer
-
-_PAST_CONTEXT = frozenset("had previous previously earlier ago since last former then back".split())
-_REPORTING = frozenset("said says told announced stated reported confirmed claimed added declared warned "
-                       "tweeted posted".split())
-
-
-@dataclass
-class _Draft:
-    event: Event
-    actors: list[Entity] = field(default_factory=list)
-    targets: list[Entity] = field(default_factory=list)
-    location: Entity | None = None
-    weak: bool = False
-    anaphoric: bool = False  # "the attack", "the truce": refers back to an event already reported
-    background: bool = False  # told in a clause of earlier context ("after the US assassinated ...")
-    join_only: bool = False  # may only add to an event ("the agreement"), never found one
-    agent: bool = False  # the actor was named in an agent phrase ("claimed by X"), trustworthy anywhere
-    definite: bool = False  # "the strikes", "that attack": may refer back even when dated
-    order: int = 0
-
-
-def _names(entities: list[Entity]) -> str | None:
-    seen: list[str] = []
-    for e in entities:
-        if e.name not in seen:
-            seen.append(e.name)
-    return "; ".join(seen) if seen else None
 
 
 class Extractor:
@@ -66,8 +63,8 @@ class Extractor:
     def extract(self, doc: Document) -> tuple[list[Event], list[AnalysedSentence]]:
         """The events of one document (also set on ``doc.events``) and its analysed sentences."""
         sentences = self.analyser.analyse(doc)
-        ref = _reference(doc.published)
-        drafts: list[_Draft] = []
+        ref = reference_date(doc.published)
+        drafts: list[Draft] = []
         discourse = Discourse(self._resolve)
         last_actor: Entity | None = None
         previous_date: str | None = None
@@ -87,13 +84,13 @@ class Extractor:
             stated_here = [t.value for t in timexes if t.value and t.kind == "point" and t.start >= s.body]
             if s.idx < 4:
                 # A dateline's date ("GAZA CITY, Oct 10 -") outranks the lede's.
-                dateline = _narrative_day([t for t in timexes if t.start < s.body], ref)
-                narrative = dateline or narrative or _narrative_day(timexes, ref)
+                dateline = narrative_day([t for t in timexes if t.start < s.body], ref)
+                narrative = dateline or narrative or narrative_day(timexes, ref)
             sm = find_mentions(s, self.lex)
             if not sm.mentions:
                 previous_date = stated_here[-1] if stated_here else None
                 continue
-            dates = _sentence_dates(s, sm, timexes, ref, narrative)
+            dates = sentence_dates(s, sm, timexes, ref, narrative)
             if previous_date and "then" in s.lower and not {"since", "until", "by"} & set(
                     s.lower[max(0, s.lower.index("then") - 1):s.lower.index("then")]):
                 # "Iraqi lawmakers then voted ...": the time of the sentence before.
@@ -115,14 +112,14 @@ class Extractor:
             # its lede or dateline gives, else the month of publication. Set now, so that it does not
             # merge with an older event of the same kind told as background.
             if d.event.date is None and published and not d.anaphoric and not d.background \
-                    and not _past_context(d.event.evidence):
+                    and not past_context(d.event.evidence):
                 d.event.date, d.event.date_source = (narrative, "narrative") if narrative else (published, "inferred")
-        _date_responses(drafts, sentences)
+        date_responses(drafts, sentences)
         events = self._merge(drafts)
         force_parties: Counter[str] = Counter(
-            x.id for d in drafts if _family(d.event.type) == "force" for x in d.actors + d.targets)
+            x.id for d in drafts if family(d.event.type) == "force" for x in d.actors + d.targets)
         force_targets: Counter[str] = Counter(
-            x.id for d in drafts if _family(d.event.type) == "force" for x in d.targets)
+            x.id for d in drafts if family(d.event.type) == "force" for x in d.targets)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
             self._finish(d, doc, ref, main_country, entity_counts, force_parties, force_targets)
@@ -135,14 +132,14 @@ class Extractor:
 
     # ------------------------------------------------------------------ per mention
     def _draft(self, sm: SentenceMentions, m: Mention, date_and_source: tuple[str | None, str | None],
-               doc: Document, last_actor: Entity | None) -> _Draft | None:
+               doc: Document, last_actor: Entity | None) -> Draft | None:
         s = sm.sentence
         seg = sm.segments[m.segment]
         other_segs = {x.segment for x in sm.mentions if x is not m}
         free = [k for k in range(len(sm.segments)) if k != m.segment and k not in other_segs]
         event = Event(type=m.kind, evidence=s.text, sentence=s.idx, start=s.starts[m.lo],
                       end=s.starts[m.hi - 1] + len(s.tokens[m.hi - 1]), trigger=s.span_text(m.lo, m.hi))
-        draft = _Draft(event)
+        draft = Draft(event)
         draft.background = any(w in _BACKGROUND_CLAUSE for w in s.lower[seg.lo:seg.lo + 2])
         date, source = date_and_source
         event.date, event.date_source = date, source
@@ -221,7 +218,7 @@ class Extractor:
                 draft.targets = [coalition] if coalition else draft.targets
         elif m.kind == "troop_change":
             # A speaker is not the mover, unless it speaks of itself: "the Pentagon said it would withdraw".
-            movers = [x for x in actors_in if not speaks(x, s) or _speaks_of_itself(s, x)]
+            movers = [x for x in actors_in if not speaks(x, s) or speaks_of_itself(s, x)]
             local = [x for x in movers if seg.lo <= x.start < seg.hi] or [x for x in movers if x.start < seg.lo]
             before = [x for x in local if x.end <= m.lo]
             if not before and s.lower[seg.lo] in ("which", "who"):
@@ -243,7 +240,7 @@ class Extractor:
         event.country = "; ".join(dict.fromkeys(countries)) or None
         return draft
 
-    def _force(self, sm: SentenceMentions, m: Mention, seg: Segment, free: list[int], draft: _Draft) -> _Draft | None:
+    def _force(self, sm: SentenceMentions, m: Mention, seg: Segment, free: list[int], draft: Draft) -> Draft | None:
         s = sm.sentence
         event = draft.event
         # Relative clauses right after the trigger ("a drone strike that killed three US troops and that
@@ -271,7 +268,7 @@ class Extractor:
         if not targets:
             # Relative clauses ("in which three US soldiers died") describe other things.
             spans = [(seg.lo, seg.hi)] + [(sm.segments[k].lo, sm.segments[k].hi) for k in free
-                                          if s.lower[sm.segments[k].lo] not in _OTHER_TIME_CLAUSE | {"where", "in"}]
+                                          if s.lower[sm.segments[k].lo] not in OTHER_TIME_CLAUSE | {"where", "in"}]
             for x in sorted(s.entities, key=lambda x: (not seg.lo <= x.start < seg.hi, x.start)):
                 if not any(lo <= x.start < hi for lo, hi in spans):
                     continue
@@ -314,7 +311,7 @@ class Extractor:
         # confirmed"), is that state's.
         if kind == "strike" and not actors:
             own = [x for x in s.entities if is_state(actor_entity(x.entity, self._resolve))
-                   and _confirms(s.lower[x.end:x.end + 4])]
+                   and confirms(s.lower[x.end:x.end + 4])]
             if own:
                 draft.actors = [actor_entity(own[0].entity, self._resolve)]
         draft.location = roles.location
@@ -323,7 +320,7 @@ class Extractor:
         tied = anchored(event.date, event.date_source, rank, event.killed is not None or event.injured is not None,
                         s.lower[m.head] in self.lex.attack_nouns and s.lower[m.head].endswith("s"),
                         bool(actors and targets))
-        if _generic(s, seg, m.head, self.lex, tied):
+        if is_generic(s, seg, m.head, self.lex, tied):
             return None
         if m.habitual and event.date_source != "stated" and event.killed is None and event.injured is None:
             return None
@@ -338,7 +335,7 @@ class Extractor:
             "parliament" in t or t == "lawmakers" for t in s.lower) else None
 
     # ------------------------------------------------------------------ truce terms
-    def _add_conditions(self, sentences: list[AnalysedSentence], drafts: list[_Draft]) -> list[_Draft]:
+    def _add_conditions(self, sentences: list[AnalysedSentence], drafts: list[Draft]) -> list[Draft]:
         """Obligations stated after a truce's own sentence ("the PM must send a letter ..."); an
         unattributed troop movement among them ("troops will withdraw from the front lines") is one
         of the truce's terms, not a movement that happened. Returns the drafts that remain events."""
@@ -375,40 +372,40 @@ class Extractor:
         return drafts
 
     # ------------------------------------------------------------------ merging
-    def _merge(self, drafts: list[_Draft]) -> list[_Draft]:
-        events: list[_Draft] = []
+    def _merge(self, drafts: list[Draft]) -> list[Draft]:
+        events: list[Draft] = []
         # Strong mentions found events; weak ones only join an event, and a back-reference ("the
         # attack", "the truce") joins the latest event of its kind reported before it.
         for d in sorted(drafts, key=lambda d: (d.weak or d.anaphoric, d.order)):
             if d.anaphoric:
-                earlier = [e for e in events if _family(e.event.type) == _family(d.event.type)
-                           and e.event.sentence <= d.event.sentence and _dates_ok(e.event, d.event)
-                           and _modes_ok(e.event, d.event)]
+                earlier = [e for e in events if family(e.event.type) == family(d.event.type)
+                           and e.event.sentence <= d.event.sentence and dates_ok(e.event, d.event)
+                           and modes_ok(e.event, d.event)]
                 if earlier:
-                    _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
+                    absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
                     continue
-                if d.join_only or any(_family(e.event.type) == _family(d.event.type) for e in events):
+                if d.join_only or any(family(e.event.type) == family(d.event.type) for e in events):
                     continue  # a back-reference to an event of another date: the report's own time
-            if d.definite and _family(d.event.type) == "force":
+            if d.definite and family(d.event.type) == "force":
                 # "the strikes were meant to send a message": the strikes already told, if their date fits.
-                earlier = [e for e in events if _family(e.event.type) == "force" and e.event.sentence < d.event.sentence
-                           and _dates_ok(e.event, d.event) and _modes_ok(e.event, d.event)]
+                earlier = [e for e in events if family(e.event.type) == "force" and e.event.sentence < d.event.sentence
+                           and dates_ok(e.event, d.event) and modes_ok(e.event, d.event)]
                 if earlier:
-                    _absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
+                    absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
                     continue
             best = None
             best_score = -1
             for e in events:
-                score = _compatibility(e, d)
+                score = compatibility(e, d)
                 if score > best_score:
                     best, best_score = e, score
             if best is not None and best_score >= 0:
-                _absorb(best, d)
+                absorb(best, d)
             elif not d.weak or d.event.type not in ("attack", "strike"):
                 events.append(d)
         return events
 
-    def _finish(self, d: _Draft, doc: Document, ref: dt.date | None, main_country: str | None,
+    def _finish(self, d: Draft, doc: Document, ref: dt.date | None, main_country: str | None,
                 entity_counts: Counter[str], force_parties: Counter[str], force_targets: Counter[str]) -> None:
         e = d.event
         if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) < 2:
@@ -445,8 +442,8 @@ class Extractor:
                     d.targets = [ent]
                     break
         d.targets = [t for t in d.targets if not any(t.id == a.id for a in d.actors)]
-        e.actor = _names(d.actors)
-        e.target = _names(d.targets)
+        e.actor = names_of(d.actors)
+        e.target = names_of(d.targets)
         if d.location is not None:
             e.location = d.location.name
             e.lat, e.lon = d.location.lat, d.location.lon
@@ -455,7 +452,7 @@ class Extractor:
         if not e.country:
             e.country = main_country
         published = doc.published[:10] if doc.published else None
-        e.background = _is_background(e, published)
+        e.background = is_background(e, published)
         if e.date is None and not e.background and published:
             e.date, e.date_source = published[:7], "inferred"
         if e.conditions is None and e.type == "ceasefire":
@@ -464,192 +461,11 @@ class Extractor:
             e.mediators = []
 
 
-_RESPONSE_CUES = frozenset("responded response retaliation retaliate retaliated avenge avenged revenge reprisal".split())
-
-
-def _date_responses(drafts: list[_Draft], sentences: list[AnalysedSentence]) -> None:
-    """"The US responded to the Erbil attack by bombing ...": an undated response to a dated event
-    of the same sentence took place in that event's month at the earliest; that month is its date."""
-    by_sentence: dict[int, list[_Draft]] = {}
-    for d in drafts:
-        by_sentence.setdefault(d.event.sentence, []).append(d)
-    for idx, group in by_sentence.items():
-        if not set(sentences[idx].lower) & _RESPONSE_CUES:
-            continue
-        dated = [d for d in group if d.event.date and d.event.date_source in ("stated", "sentence")]
-        for ref in (d for d in group if d.anaphoric and _family(d.event.type) == "force"):
-            # "responded to the Erbil attack": the attack told before, with its date.
-            told = [x for x in drafts if x.event.sentence < idx and x.event.type == "attack" and x.event.date
-                    and x.event.date_source in ("stated", "sentence") and (
-                        ref.location is None or x.location is None or _places_compatible(ref.location, x.location))]
-            if told:
-                dated.append(max(told, key=lambda x: x.event.sentence))
-        for d in group:
-            if _family(d.event.type) == "force" and d.event.date_source in (None, "inferred", "narrative") \
-                    and dated and dated[0] is not d and not d.anaphoric:
-                d.event.date, d.event.date_source = dated[0].event.date[:7], "inferred"
-
-
-def _period_start(t: TimeExpr, ref: dt.date | None) -> str | None:
-    """The month a period "in the last/past N months" began, counted back from the reference."""
-    if ref is None or t.kind != "duration" or not t.duration or not t.duration.startswith("P") \
-            or not t.duration.endswith("M") or not any(w in t.text.lower().split() for w in ("last", "past")):
-        return None
-    try:
-        months = int(t.duration[1:-1])
-    except ValueError:
-        return None
-    total = ref.year * 12 + ref.month - 1 - months
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
-
-
-def _speaks_of_itself(s: AnalysedSentence, m: EntityMention) -> bool:
-    after = s.lower[m.end:m.end + 6]
-    return any(w in _REPORTING for w in after[:3]) and any(w in ("it", "they", "its", "their") for w in after)
-
-
-def _confirms(after: list[str]) -> bool:
-    """"the US military confirmed", "the Pentagon said": a statement, not a refusal to comment."""
-    return bool(set(after) & {"said", "says", "confirmed", "confirms", "announced", "stated"}) and "not" not in after
-
-
-def _narrative_day(timexes: list[TimeExpr], ref: dt.date | None) -> str | None:
-    """The day a lede or dateline puts the story on ("said on Sunday", "GAZA CITY, Oct 10"), if it is
-    within three days before publication: the time of the report's undated news sentences."""
-    if ref is None:
-        return None
-    for t in timexes:
-        if t.value and t.granularity == "day" and t.kind == "point":
-            day = dt.date.fromisoformat(t.value)
-            if 0 <= (ref - day).days <= 3:
-                return t.value
-    return None
-
-
-def _past_context(sentence: str) -> bool:
-    """Markers of an event told as earlier context: "had", "previous", "last October", "since"."""
-    words = set(sentence.lower().replace(",", " ").split())
-    return bool(words & _PAST_CONTEXT)
-
-
-def _reference(published: str | None) -> dt.date | None:
-    if not published:
-        return None
-    try:
-        return dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return None
-
-
-def _sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[TimeExpr],
-                    ref: dt.date | None = None,
-                    narrative: str | None = None) -> dict[int, tuple[str | None, str | None]]:
-    """Give each mention of a sentence its date and where the date came from.
-
-    A mention takes the time expression of its own clause ("stated"); else one from a clause that
-    reports no event, which goes to the nearest mention only ("sentence"); else the date of the
-    reporting verb ("said on Sunday": "reporting", a weak date that never blocks a merge). "Two days
-    after X" dates X from the event before it.
-    """
-    segs = sm.segments
-    body = [t for t in timexes if t.start >= s.body]
-
-    def tok(t: TimeExpr) -> int:
-        return s.token_at(s.start + t.start)
-
-    def reporting(t: TimeExpr) -> bool:
-        """"said on Sunday", "In a February 25 statement": the time of a statement, not of the event."""
-        i = tok(t)
-        j = s.token_at(s.start + t.end)
-        return any(w in _REPORTING for w in s.lower[max(0, i - 3):i]) or s.lower[j:j + 1] in (
-            ["statement"], ["briefing"], ["interview"], ["announcement"], ["remarks"], ["post"], ["tweet"])
-
-    points = [t for t in body if t.value and t.kind in ("point", "range", "deadline")]
-    stated = [t for t in points if not reporting(t)]
-    said = [t for t in points if reporting(t)]
-    busy = {m.segment for m in sm.mentions}
-    out: dict[int, tuple[str | None, str | None]] = {}
-    for m in sm.mentions:
-        own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi]
-        if m.kind == "ceasefire" and own and all(_effective(s, tok(t)) for t in own) and said:
-            # A truce is dated when announced ("announced today"); "starting tomorrow" is when it
-            # takes effect, kept for the ledger but not the truce's date.
-            out[id(m)] = (_value(said[0]), "reporting")
-            continue
-        if m.kind == "ceasefire" and len(own) > 1:
-            own = [t for t in own if not _effective(s, tok(t))] or own
-        if own:
-            out[id(m)] = (_value(min(own, key=lambda t: abs(tok(t) - m.head))), "stated")
-    for m in sm.mentions:
-        # "since early February, when the groups halted attacks": the when-clause takes that time.
-        seg = segs[m.segment]
-        if id(m) not in out and s.lower[seg.lo] == "when" and m.segment > 0:
-            prev = [t for t in stated if segs[m.segment - 1].lo <= tok(t) < seg.lo]
-            if prev:
-                out[id(m)] = (_value(prev[-1]), "stated")
-    for t in stated:
-        k = next((i for i, g in enumerate(segs) if g.lo <= tok(t) < g.hi), None)
-        if k is None or k in busy or s.lower[segs[k].lo] in _OTHER_TIME_CLAUSE:
-            continue
-        nearest = min(sm.mentions, key=lambda m: abs(tok(t) - m.head))
-        if id(nearest) not in out:
-            out[id(nearest)] = (_value(t), "sentence")
-    for m in sm.mentions:
-        # "stepped up in 2020 after the US assassinated ...": the earlier event is of that year at most.
-        seg = segs[m.segment]
-        if id(m) not in out and s.lower[seg.lo] in ("after", "following") and m.segment > 0:
-            prev = [t for t in stated if segs[m.segment - 1].lo <= tok(t) < seg.lo]
-            value = _value(prev[-1]) if prev else None
-            if value:
-                out[id(m)] = (value[:4], "inferred")
-    for m in sm.mentions:
-        if id(m) not in out and said:
-            out[id(m)] = (_value(said[0]), "reporting")
-    # "refrained from attacking in the last six months": a calm dated from the start of the period.
-    for t in body:
-        start = _period_start(t, ref)
-        if start:
-            for m in sm.mentions:
-                if m.kind == "ceasefire" and out.get(id(m), (None, None))[1] in (None, "reporting"):
-                    out[id(m)] = (start, "inferred")
-    # "two days after drones attacked ...": the event after the expression is N days before the other.
-    for t in body:
-        if t.kind != "anaphoric" or t.offset_days is None or not t.text.lower().endswith(("after", "before")):
-            continue
-        i = tok(t) + len(t.text.split())
-        later = [m for m in sm.mentions if m.head >= i - 1]
-        earlier = [m for m in sm.mentions if m.head < tok(t) and out.get(id(m), (None,))[0]]
-        if later and not earlier and narrative and t.offset_days == 0 and id(later[0]) not in out:
-            out[id(later[0])] = (narrative, "inferred")  # "hours after": the day of the report's news
-        if later and not earlier and narrative and any(m.head < tok(t) for m in sm.mentions) and t.offset_days:
-            # "The attack comes only a week after a U.S. airstrike": the attack is the report's news.
-            sign = -1 if t.text.lower().endswith("after") else 1
-            shifted = shift(narrative, sign * abs(t.offset_days))
-            if shifted and id(later[0]) not in out:
-                out[id(later[0])] = (shifted[:7], "inferred")
-        if later and earlier:
-            anchor = out[id(earlier[-1])][0]
-            sign = -1 if t.text.lower().endswith("after") else 1
-            shifted = shift(anchor, sign * abs(t.offset_days)) if anchor else None
-            if shifted:
-                out[id(later[0])] = (shifted, "inferred")
-    return out
-
-
-# Clauses whose time belongs to their own (unreported) event: "since fighting began in 2015".
-_OTHER_TIME_CLAUSE = frozenset("since after before following until amid despite which who that".split())
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
 _RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
 _TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
-_AGREEING = frozenset("agreed reached announced declared offered presented suspended halted brokered signed "
-                      "accepted concluded".split())
 _CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())
-_EFFECTIVE = frozenset("starting start starts from effective until till begin begins beginning effect".split())
-
-
-def _effective(s: AnalysedSentence, i: int) -> bool:
-    return any(w in _EFFECTIVE for w in s.lower[max(0, i - 2):i])
 
 
 _DEFINITE = frozenset("the this that these those such its their".split())
@@ -671,148 +487,3 @@ def _definite(s: AnalysedSentence, m: Mention) -> bool:
     # The article opens the trigger's noun phrase: "the attack", "the US warning", "of the ceasefire".
     k = max(i for i, w in enumerate(before) if w in _DEFINITE) if any(w in _DEFINITE for w in before) else -1
     return k >= 0 and "of" not in before[k + 1:]
-
-
-def _value(t: TimeExpr) -> str | None:
-    if t.kind == "deadline" and t.end_value:
-        return t.end_value
-    return t.value
-
-
-def _family(kind: str) -> str:
-    return "force" if kind in ("attack", "strike") else kind
-
-
-def _dates_ok(ea: Event, eb: Event) -> bool:
-    """Dates that can be one event's: equal or one a prefix of the other; a reporting date is weak.
-    A truce is announced over days ("on Saturday ... a statement", "said on Sunday"): three days' slack."""
-    if not ea.date or not eb.date or "reporting" in (ea.date_source, eb.date_source):
-        return True
-    # A narrative date is a guess at the day: it binds only its month.
-    da = ea.date[:7] if ea.date_source == "narrative" else ea.date
-    db = eb.date[:7] if eb.date_source == "narrative" else eb.date
-    if da.startswith(db) or db.startswith(da):
-        return True
-    if ea.type in ("ceasefire", "ceasefire_end") and len(ea.date) == len(eb.date) == 10:
-        return abs((dt.date.fromisoformat(ea.date) - dt.date.fromisoformat(eb.date)).days) <= 3
-    return False
-
-
-def _compatibility(a: _Draft, b: _Draft) -> int:
-    """-1 when two drafts cannot be one event, else how much they share."""
-    ea, eb = a.event, b.event
-    # Attack or strike is decided from the actor: without one on either side the type is a guess.
-    same_kind = ea.type == eb.type
-    if not same_kind or not _dates_ok(ea, eb):
-        return -1
-    score = 0
-    if ea.date and eb.date:
-        score += 1
-    if ea.type in ("ceasefire", "ceasefire_end"):
-        # The sides of a truce are unordered: one shared party is enough.
-        pa, pb = a.actors + a.targets, b.actors + b.targets
-        if pa and pb and not any(related(x, y) for x in pa for y in pb):
-            return -1
-        return score + 1
-    for xa, xb in ((a.actors, b.actors), (a.targets, b.targets)):
-        if xa and xb:
-            if not any(related(x, y) for x in xa for y in xb):
-                return -1
-            score += 2
-    if a.location and b.location:
-        if not _places_compatible(a.location, b.location):
-            return -1
-        score += 2
-    if not _modes_ok(ea, eb):
-        return -1
-    for fa, fb in ((ea.killed, eb.killed), (ea.injured, eb.injured)):
-        if fa is not None and fb is not None and fa != fb and ea.sentence != eb.sentence:
-            score -= 1
-    return score
-
-
-def _modes_ok(ea: Event, eb: Event) -> bool:
-    """Rockets and drones are two attacks; an air raid and an airstrike are one."""
-    if not ea.mode or not eb.mode or "unknown" in (ea.mode, eb.mode) or ea.mode == eb.mode:
-        return True
-    return {ea.mode, eb.mode} == {"airstrike", "raid"}
-
-
-def _generic_party(e: Entity) -> bool:
-    return e.name.lower().endswith(("militias", "groups", "factions"))
-
-
-def _places_compatible(a: Entity, b: Entity) -> bool:
-    """Same place, one inside the other's name ("Erbil" and "Erbil International Airport"), or one
-    a whole province or region (a coarse description of where the other is)."""
-    if a.id == b.id or min(PLACE_RANK.get(a.type, 0), PLACE_RANK.get(b.type, 0)) <= 1:
-        return True
-    na, nb = a.name.lower(), b.name.lower()
-    if na in nb or nb in na:
-        return True
-    return bool(a.province and a.province == b.province and a.country == b.country
-                and PLACE_RANK.get(a.type, 0) != PLACE_RANK.get(b.type, 0))
-
-
-def _absorb(into: _Draft, d: _Draft, soft: bool = False) -> None:
-    """Merge a mention into an event: fill what it lacks, sharpen date and place. A ``soft`` merge (a
-    back-reference) adds no actor or target, which in such sentences are often the commentators."""
-    a, b = into.event, d.event
-    if d.event.sentence < a.sentence and not d.weak and not soft:
-        a.evidence, a.sentence, a.start, a.end, a.trigger = b.evidence, b.sentence, b.start, b.end, b.trigger
-    a.mentions = sorted(set(a.mentions + [a.sentence, b.sentence]))
-    # A statement (truce, threat, demand) is dated when it was made: the lede's "said on Sunday" stands.
-    weak_a = a.date_source in ("inferred", None) or (
-        a.date_source == "reporting" and _family(a.type) in ("force", "troop_change"))
-    if b.date and (not a.date or (len(b.date) > len(a.date) and b.date.startswith(a.date))
-                   or (weak_a and b.date_source in ("stated", "sentence") and len(b.date) >= len(a.date))):
-        a.date, a.date_source = b.date, b.date_source
-    if not into.actors and (not soft or d.agent):
-        into.actors = d.actors
-        if d.actors and _family(a.type) == "force":
-            a.type = b.type
-    elif d.actors and all(_generic_party(x) for x in into.actors) \
-            and not any(_generic_party(x) or is_state(x) for x in d.actors) and (
-                a.type not in ("ceasefire", "ceasefire_end") or _AGREEING & set(b.evidence.lower().split())):
-        # "Iran-backed militias agreed ..." then "the Coordination Committee reached the agreement":
-        # the named body replaces the description.
-        into.actors = d.actors
-    if not into.targets and not soft:
-        into.targets = d.targets
-    elif d.targets and into.targets and all(_generic_party(x) for x in into.targets) and not any(
-            _generic_party(x) for x in d.targets):
-        # "strikes against Iran-backed militias" + "facilities used by KH and KSS": the named groups.
-        into.targets = d.targets
-    if d.location and (into.location is None or PLACE_RANK.get(d.location.type, 0) > PLACE_RANK.get(
-            into.location.type, 0)):
-        into.location = d.location
-    if a.mode in (None, "unknown") and b.mode not in (None, "unknown"):
-        a.mode = b.mode
-    if a.killed is None:
-        a.killed = b.killed
-    if a.injured is None:
-        a.injured = b.injured
-    if b.country:
-        parts = [p for p in (a.country or "").split("; ") if p]
-        for p in b.country.split("; "):
-            if p not in parts:
-                parts.append(p)
-        a.country = "; ".join(parts)
-    for f in ("conditions", "mediators"):
-        va, vb = getattr(a, f), getattr(b, f)
-        if vb:
-            merged = list(va or [])
-            merged += [x for x in vb if x not in merged]
-            setattr(a, f, merged)
-
-
-def _is_background(e: Event, published: str | None) -> bool:
-    """Past context rather than the report's news: dated well before publication."""
-    if not published or not e.date:
-        return False
-    if len(e.date) == 10:
-        try:
-            return (dt.date.fromisoformat(published) - dt.date.fromisoformat(e.date)).days > 3
-        except ValueError:
-            return False
-    return e.date < published[: len(e.date)]

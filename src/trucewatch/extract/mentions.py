@@ -108,7 +108,7 @@ def _hypothetical(lower: list[str], seg: Segment, head: int, lex: Lexicon) -> bo
     return False
 
 
-def _generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchored: bool) -> bool:
+def is_generic(s: AnalysedSentence, seg: Segment, head: int, lex: Lexicon, anchored: bool) -> bool:
     """A plural use of force that names no occurrence ("rocket attacks on US bases stepped up")."""
     lower = s.lower
     word = lower[head]
