@@ -155,3 +155,21 @@ def test_extract_events_troop_change_and_demand(extractor: Extractor) -> None:
                                 "Iraqi lawmakers demanded the expulsion of US forces.")
     assert only(events, "troop_change").actor == "United States"
     assert only(events, "demand").actor == "Iraqi parliament"
+
+
+@pytest.mark.parametrize("terms, deadline", [
+    ("if the prime minister asks the US to leave within 12 months", "2022-03-07"),
+    ("provided that all foreign fighters leave within three months", "2021-06-07"),
+    ("on condition that the government presents a timetable by September 15", "2021-09-15"),
+])
+def test_extract_events_truce_deadline(extractor: Extractor, terms: str, deadline: str) -> None:
+    events = extract(extractor, f"The factions agreed on Sunday to halt attacks on US forces {terms}.",
+                     published="2021-03-08")
+    assert only(events, "ceasefire").deadline == deadline
+
+
+def test_extract_events_no_publication_date_leaves_relative_dates_unresolved(extractor: Extractor) -> None:
+    doc = Document(id="t", text="Headline\nRockets hit Ain al-Asad air base on Sunday.", title="Headline")
+    events, _ = extractor.extract(doc)
+    assert [(e.type, e.date) for e in events] == [("attack", None)]
+    assert any("no publication date" in w for w in doc.warnings)

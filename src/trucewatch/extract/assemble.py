@@ -26,6 +26,7 @@ from trucewatch.extract.dating import (
     reference_date,
     sentence_dates,
     speaks_of_itself,
+    truce_deadline,
 )
 from trucewatch.extract.drafts import Draft, family, names_of
 from trucewatch.extract.lexicon import Lexicon, load_lexicon
@@ -64,6 +65,10 @@ class Extractor:
         """The events of one document (also set on ``doc.events``) and its analysed sentences."""
         sentences = self.analyser.analyse(doc)
         ref = reference_date(doc.published)
+        if ref is None:
+            note = "no publication date found: relative dates ('on Sunday', 'last month') are left unresolved"
+            if note not in doc.warnings:
+                doc.warnings.append(note)
         drafts: list[Draft] = []
         discourse = Discourse(self._resolve)
         last_actor: Entity | None = None
@@ -123,6 +128,8 @@ class Extractor:
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
         for d in events:
             self._finish(d, doc, ref, main_country, entity_counts, force_parties, force_targets)
+            if d.event.type == "ceasefire":
+                d.event.deadline = truce_deadline(d.event, ref)
         doc.sentences = []
         out = [d.event for d in sorted(events, key=lambda d: (d.event.sentence, d.order))]
         for e in out:

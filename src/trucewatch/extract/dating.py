@@ -9,13 +9,14 @@ context without a time stays undated rather than getting a made-up one.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from trucewatch.extract.coref import places_compatible
 from trucewatch.extract.drafts import Draft, family
 from trucewatch.extract.mentions import SentenceMentions
 from trucewatch.models import Event
 from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
-from trucewatch.resolve.dates import TimeExpr, shift
+from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
 
 _PAST_CONTEXT = frozenset("had previous previously earlier ago since last former then back".split())
 
@@ -222,3 +223,38 @@ def is_background(e: Event, published: str | None) -> bool:
 def speaks_of_itself(s: AnalysedSentence, m: EntityMention) -> bool:
     after = s.lower[m.end:m.end + 6]
     return any(w in REPORTING for w in after[:3]) and any(w in ("it", "they", "its", "their") for w in after)
+
+
+def truce_deadline(event: Event, reference: dt.date | None) -> str | None:
+    """The deadline a truce's terms set: "within 12 months" counted from the truce's date (at the
+    truce date's own granularity, never finer), or a date stated with "by"/"until"."""
+    start = event.date
+    for condition in event.conditions or []:
+        for t in find_time_expressions(condition, reference):
+            if t.kind == "deadline" and t.end_value:
+                # A truce's deadline cannot precede the truce: "by September 15" told in March is next September.
+                if start and t.end_value[:len(start)] < start[:len(t.end_value)]:
+                    return f"{int(t.end_value[:4]) + 1:04d}" + t.end_value[4:]
+                return t.end_value
+            if t.kind in ("deadline", "duration") and t.duration and start and "within" in t.text.lower():
+                return _add_duration(start, t.duration)
+    return None
+
+
+def _add_duration(start: str, duration: str) -> str | None:
+    """start ('YYYY', 'YYYY-MM' or 'YYYY-MM-DD') plus an ISO duration of months, years or days."""
+    m = re.fullmatch(r"P(\d+)([YMD])", duration)
+    if not m:
+        return None
+    n, unit = int(m.group(1)), m.group(2)
+    year = int(start[:4])
+    month = int(start[5:7]) if len(start) >= 7 else None
+    if unit == "Y":
+        return f"{year + n:04d}" + start[4:]
+    if unit == "M" and month is not None:
+        total = year * 12 + month - 1 + n
+        return f"{total // 12:04d}-{total % 12 + 1:02d}" + (start[7:] if len(start) == 10 else "")
+    if unit == "D" and len(start) == 10:
+        return (dt.date.fromisoformat(start) + dt.timedelta(days=n)).isoformat()
+    return None
+
