@@ -121,12 +121,15 @@ def sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Time
             ["statement"], ["briefing"], ["interview"], ["announcement"], ["remarks"], ["post"], ["tweet"])
 
     points = [t for t in body if t.value and t.kind in ("point", "range", "deadline")]
+    # "since October 17" is a period: it dates a truce or a count, never one use of force.
+    ranges = {id(t) for t in points if t.kind == "range" and t.text.lower().startswith("since")}
     stated = [t for t in points if not reporting(t)]
     said = [t for t in points if reporting(t)]
     busy = {m.segment for m in sm.mentions}
     out: dict[int, tuple[str | None, str | None]] = {}
     for m in sm.mentions:
-        own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi]
+        own = [t for t in stated if segs[m.segment].lo <= tok(t) < segs[m.segment].hi
+               and not (m.kind == "force" and id(t) in ranges)]
         if m.kind == "ceasefire" and own and all(_effective(s, tok(t)) for t in own) and said:
             # A truce is dated when announced ("announced today"); "starting tomorrow" is when it
             # takes effect, kept for the ledger but not the truce's date.
