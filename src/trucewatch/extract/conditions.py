@@ -79,10 +79,12 @@ def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention
             if m.start >= b and m.start - b <= 12 and not m.entity.is_place:
                 out.append(m.entity)
     for a, b in find_phrases(lower, lex.mediator_after):
-        for m in entities:
-            if m.end <= a and a - m.end <= 8 and not m.entity.is_place:
-                out.append(m.entity)
-                break
+        if lower[b:b + 1] == ["by"]:
+            continue  # "brokered by X": X follows, handled above
+        # "Qatar mediated", "Lavrov, who acted as a mediator": the nearest name before the phrase.
+        before = [m for m in entities if m.end <= a and a - m.end <= 4 and not m.entity.is_place]
+        if before:
+            out.append(before[-1].entity)
     for i, t in enumerate(lower):
         # "Moscow-brokered", "US-mediated", "a Qatari-brokered deal"
         if t in ("brokered", "mediated") and i >= 2 and lower[i - 1] == "-":
