@@ -29,8 +29,9 @@ from trucewatch.nlp.pipeline import AnalysedSentence
 from trucewatch.pipeline import ingest
 from trucewatch.store import Store
 
-GOOD = ("Rockets hit Ain al-Asad\n\nThree rockets hit Ain al-Asad Air Base on Sunday, killing two US "
-        "soldiers, officials said.\n")
+# A dated report: a report without a publication date gets a warning of its own (relative dates unresolved).
+GOOD = ("Rockets hit Ain al-Asad\nPublished 14 March 2021\n\nThree rockets hit Ain al-Asad Air Base on Sunday, "
+        "killing two US soldiers, officials said.\n")
 NEWS_LINE = "Two drones targeted Erbil International Airport on Tuesday, injuring four people. "
 FIFTY_MB = 50 * 1024 * 1024
 
