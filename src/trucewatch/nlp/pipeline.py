@@ -37,6 +37,8 @@ _PLACE_PREPOSITIONS = frozenset(
 )
 # Connectors allowed inside a capitalised place or group name ("Deir ez-Zor", "Saraya Awliya al-Dam").
 _NAME_CONNECTORS = frozenset({"al", "el", "ez", "ad", "as", "ash", "an", "de", "du", "bin", "ibn", "abu", "of", "-"})
+_DIRECTIONS = frozenset("eastern western northern southern central northeastern northwestern southeastern "
+                        "southwestern east west north south northeast northwest southeast southwest".split())
 _NAME_CUES = re.compile(
     r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)\s*$",
     re.IGNORECASE,
@@ -105,13 +107,18 @@ _MODIFIER_HEADS = frozenset(
     "trained armed inspired".split())
 
 
+_FORCE_HEADS = frozenset("air airstrikes airstrike strikes strike raids raid forces troops bombing operation "
+                         "operations offensive assault".split())
 _OWNERSHIP_HEADS = frozenset("linked affiliated run controlled owned used operated".split())
 
 
 def _is_modifier(s: AnalysedSentence, m: EntityMention) -> bool:
     """"Iran" in "Iran-backed militias" names a sponsor, not a party. "IRGC-linked sites" names the
     owner of what was hit, and stays (the role rules treat it as an owner)."""
-    nxt = s.lower[m.end:m.end + 2]
+    nxt = s.lower[m.end:m.end + 3]
+    if len(nxt) == 3 and nxt[:2] == ["-", "led"] and nxt[2] in _FORCE_HEADS:
+        return False  # "US-led air strikes": the leader acts
+    nxt = nxt[:2]
     if len(nxt) == 2 and nxt[0] == "-" and nxt[1] in _OWNERSHIP_HEADS and m.end + 2 < len(s.lower) \
             and s.lower[m.end + 2] not in _GROUP_NOUNS:
         return False
@@ -207,8 +214,8 @@ class Analyser:
                     first = False
                     if document.title and stripped == document.title.strip():
                         continue
-                if not stripped.endswith(_TERMINAL):
-                    continue
+                if not stripped.endswith(_TERMINAL) and len(stripped.split()) < 40:
+                    continue  # a headline, standfirst or caption; a long unpunctuated line is still prose
                 lead = len(line) - len(line.lstrip())
                 yield line_start + lead, stripped
 
@@ -300,6 +307,8 @@ class Analyser:
             prev = s.lower[i - 1] if i > 0 else ""
             if prev in ('"', "“", "'", "‘") and i >= 2:
                 prev = s.lower[i - 2]
+            if prev in _DIRECTIONS and i >= 2:
+                prev = s.lower[i - 2]  # "in eastern Aleppo", "of northern Syria"
             before = s.text[: s.starts[i] - s.start]
             surface = s.span_text(i, j)
             entity: Entity | None = None
