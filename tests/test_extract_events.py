@@ -173,3 +173,25 @@ def test_extract_events_no_publication_date_leaves_relative_dates_unresolved(ext
     events, _ = extractor.extract(doc)
     assert [(e.type, e.date) for e in events] == [("attack", None)]
     assert any("no publication date" in w for w in doc.warnings)
+
+
+@pytest.mark.parametrize("sentence", [
+    "Dock workers went on strike on Monday to press their demand for higher wages, the union said.",
+    "A two-week strike by bank employees ended on Friday after talks with employers.",
+    "Exports were hit by the currency's sharp appreciation this year, the ministry said.",
+    "The company said it had targeted sales of 695 million dollars in 1987.",
+    "The economy is threatened by instability and falling oil prices.",
+    "Officials said the country would retaliate by imposing tariffs on imports of steel.",
+    "The tender offer expired on Friday and the company now owns 34 pct of the shares.",
+    "The talks broke down on Tuesday without an agreement on prices.",
+])
+def test_extract_events_economic_and_labour_language_is_no_event(extractor: Extractor, sentence: str) -> None:
+    assert extract(extractor, sentence) == []
+
+
+def test_extract_events_hard_wrapped_wire_copy_is_read_as_sentences(extractor: Extractor) -> None:
+    text = ("Three rockets slammed into the Ain al-Asad air base in western\n"
+            "Iraq on Tuesday, wounding two US soldiers and a contractor,\n"
+            "a military spokesman said.\n")
+    e = only(extract(extractor, text), "attack")
+    assert (e.location, e.date, e.injured, e.target) == ("Ain al-Asad Air Base", "2021-03-02", 3, "United States")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.console import Console
@@ -49,12 +49,12 @@ def ingest(
 ) -> None:
     """Read reports, extract their events and store them; prints a summary table."""
     from trucewatch.pipeline import ingest as run
-    from trucewatch.resolve.names import Gazetteer
+    from trucewatch.resolve.curation import load_gazetteer
     from trucewatch.store import Store
 
     try:
-        extra = [gazetteer] if gazetteer else ([config.get("gazetteer")] if config.get("gazetteer") else [])
-        gaz = Gazetteer.load(extra=[str(x) for x in extra])
+        # --gazetteer, else the setting, else trucewatch-gazetteer.yaml when `entities add` wrote one.
+        gaz = load_gazetteer(gazetteer)
         with Store(_db(db)) as store, Progress(
             TextColumn("[progress.description]{task.description}"), BarColumn(),
             TextColumn("{task.completed} documents"),
@@ -97,12 +97,20 @@ def events(
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
     text: Annotated[Optional[str], typer.Option(help="Only events whose evidence contains these words.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
+    merged: Annotated[bool, typer.Option(
+        "--merged", help="One row per real-world event, merged across reports, with its number of sources.")] = False,
+    contested: Annotated[bool, typer.Option(
+        "--contested", help="Only merged events whose reports contradict each other (implies --merged).")] = False,
 ) -> None:
-    """List stored events, newest first."""
+    """List stored events, newest first: one row per report's event, or per real-world event (--merged)."""
     from trucewatch.store import Store
 
     if type and type not in EVENT_TYPES:
         _fail(ValueError(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TYPES)}"))
+    if merged or contested:
+        _merged_events(db, type=type, actor=actor, since=since, until=until, text=text, limit=limit,
+                       contested=contested)
+        return
     try:
         with Store(_db(db)) as store:
             rows = store.events(type=type, actor=actor, since=since, until=until, text=text, limit=limit)
@@ -122,14 +130,52 @@ def _n(v: int | None) -> str:
     return "" if v is None else str(v)
 
 
+def _merged_events(db: Path | None, **filters: Any) -> None:
+    """The ``events --merged`` / ``--contested`` table."""
+    from trucewatch.merge.cards import merged_table
+    from trucewatch.store import Store
+
+    try:
+        with Store(_db(db)) as store:
+            rows = store.merged_events(**filters)
+    except (TrucewatchError, ValueError) as exc:
+        _fail(exc)
+        return
+    title = f"{len(rows)} {'contested ' if filters.get('contested') else ''}merged events"
+    console.print(merged_table(rows, title))
+
+
+@app.command("event")
+def event_cmd(
+    event_id: Annotated[int, typer.Argument(metavar="ID", help="A merged event id from `trucewatch events --merged`.")],
+    db: DbOption = None,
+) -> None:
+    """Show one real-world event: merged values and where each came from, mentions, sources, claims
+    and contradictions."""
+    from trucewatch.merge.cards import merged_card
+    from trucewatch.store import Store
+
+    try:
+        with Store(_db(db)) as store:
+            found = store.merged_event(event_id)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    if found is None:
+        _fail(ValueError(f"no merged event with id {event_id}; list them with `trucewatch events --merged`"))
+        return
+    console.print(merged_card(found))
+
+
 @app.command("export")
 def export_cmd(
-    format: Annotated[str, typer.Option("--format", help="gold-jsonl, jsonl, csv or truces-json.")] = "jsonl",
+    format: Annotated[str, typer.Option(
+        "--format", help="gold-jsonl, jsonl, csv, truces-json or merged-jsonl.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the ledger: gold-jsonl (the annotation schema, one line per report), jsonl, csv, or
-    truces-json (the truce records)."""
+    """Export the ledger: gold-jsonl (the annotation schema, one line per report), jsonl, csv,
+    truces-json (the truce records), or merged-jsonl (one line per real-world event with its sources)."""
     from trucewatch.store import Store
 
     if format not in export.FORMATS:
@@ -191,6 +237,119 @@ def truce_cmd(
         _fail(ValueError(f"no single truce with id {truce_id!r}; known: {known}"))
         return
     console.print(truce_card(found, as_of))
+
+
+entities_app = typer.Typer(
+    no_args_is_help=True,
+    help="The entities the ledger has seen, and the user's gazetteer file that names new ones "
+         "(add, alias, merge write the file; the next ingest reads it).")
+app.add_typer(entities_app, name="entities")
+
+GazetteerFileOption = Annotated[Optional[Path], typer.Option(
+    "--gazetteer", help="The gazetteer file to write (default: the gazetteer setting, else "
+                        "trucewatch-gazetteer.yaml in the working directory) [env TRUCEWATCH_GAZETTEER]")]
+
+
+@entities_app.command("list")
+def entities_list(
+    db: DbOption = None,
+    new: Annotated[bool, typer.Option("--new", help="Only provisional entities: unknown names kept for curation.")] = False,
+    type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this type (e.g. 'armed group').")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
+) -> None:
+    """List the entities the stored reports mention, most mentioned first, with the spellings seen."""
+    from trucewatch.resolve.curation import seen_entities
+    from trucewatch.store import Store
+
+    try:
+        with Store(_db(db)) as store:
+            rows = seen_entities(store, new=new, type=type, limit=limit)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    table = Table(title=f"{len(rows)} {'provisional ' if new else ''}entities")
+    for col in ("mentions", "name", "type", "country", "new", "id", "spellings seen"):
+        table.add_column(col, justify="right" if col == "mentions" else "left", overflow="fold")
+    for row in rows:
+        e = row.entity
+        table.add_row(str(row.mentions), e.name, e.type, e.country or "", "yes" if e.provisional else "", e.id,
+                      "; ".join(f"{s} ({n})" for s, n in row.spellings))
+    console.print(table)
+
+
+@entities_app.command("add")
+def entities_add(
+    name: Annotated[str, typer.Argument(help="Canonical name, spelt as the ledger should write it.")],
+    type: Annotated[str, typer.Option("--type", help="Entity type: armed group, state, person, city, ...")],
+    alias: Annotated[Optional[list[str]], typer.Option("--alias", help="Another spelling (repeatable).")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Country (name, adjective or ISO code).")] = None,
+    lat: Annotated[Optional[float], typer.Option(help="Latitude (places only, with --lon).")] = None,
+    lon: Annotated[Optional[float], typer.Option(help="Longitude (places only, with --lat).")] = None,
+    entity_id: Annotated[Optional[str], typer.Option("--id", help="Id (default: the name as a slug).")] = None,
+    gazetteer: GazetteerFileOption = None,
+) -> None:
+    """Add a new entity to the user's gazetteer file (created if absent)."""
+    from trucewatch.resolve.curation import add_entity, user_gazetteer_path
+
+    try:
+        edit = add_entity(user_gazetteer_path(gazetteer), name, type, aliases=alias or [], country=country,
+                          lat=lat, lon=lon, entity_id=entity_id)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    console.print(f"added {escape(edit.entity.name)} ({escape(edit.entity.id)}) to {escape(str(edit.path))}",
+                  soft_wrap=True)
+
+
+@entities_app.command("alias")
+def entities_alias(
+    entity: Annotated[str, typer.Argument(help="Entity id, canonical name or known alias.")],
+    aliases: Annotated[list[str], typer.Argument(metavar="ALIAS...", help="Spellings to add.")],
+    gazetteer: GazetteerFileOption = None,
+) -> None:
+    """Add spellings to an entity in the user's gazetteer file."""
+    from trucewatch.resolve.curation import add_aliases, user_gazetteer_path
+
+    try:
+        edit = add_aliases(user_gazetteer_path(gazetteer), entity, aliases)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    _report_aliases(edit.entity.name, edit.entity.id, edit.added, edit.path)
+
+
+@entities_app.command("merge")
+def entities_merge(
+    source: Annotated[str, typer.Argument(metavar="FROM", help="A provisional or duplicate entity (id or name).")],
+    into: Annotated[str, typer.Argument(metavar="INTO", help="The entity it is (id or name).")],
+    gazetteer: GazetteerFileOption = None,
+    db: DbOption = None,
+) -> None:
+    """Merge a provisional or duplicate entity into another: its name and aliases become the other's
+    aliases (provisional entities are looked up in the database)."""
+    from trucewatch.resolve.curation import merge_entity, user_gazetteer_path
+    from trucewatch.store import Store
+
+    path = user_gazetteer_path(gazetteer)
+    try:
+        if Path(_db(db)).is_file():
+            with Store(_db(db)) as store:
+                edit = merge_entity(path, source, into, store)
+        else:  # no ledger yet: only entities of the gazetteer can be merged, and no empty database is made
+            edit = merge_entity(path, source, into)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    _report_aliases(edit.entity.name, edit.entity.id, edit.added, edit.path)
+
+
+def _report_aliases(name: str, entity_id: str, added: list[str], path: Path) -> None:
+    if added:
+        console.print(f"{escape(name)} ({escape(entity_id)}): added {escape(', '.join(added))} in {escape(str(path))}",
+                      soft_wrap=True)
+    else:
+        console.print(f"{escape(name)} ({escape(entity_id)}) already has these spellings; nothing to write",
+                      soft_wrap=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Writers for the stored ledger: the gold schema (what score.py reads), full JSON Lines, and CSV."""
+"""Writers for the stored ledger: the gold schema (what score.py reads), full JSON Lines, CSV, and the
+truce records (truces-json)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import json
 from collections.abc import Iterator
 from typing import IO
 
+from trucewatch import config
+from trucewatch.ledger import build_truces
 from trucewatch.models import Event
+from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 
-FORMATS = ("gold-jsonl", "jsonl", "csv")
+FORMATS = ("gold-jsonl", "jsonl", "csv", "truces-json", "merged-jsonl")
 _CSV_FIELDS = (
     "doc_id", "type", "mode", "actor", "target", "location", "country", "date", "killed", "injured",
     "conditions", "mediators", "background", "evidence", "lat", "lon", "date_source", "outlet", "url",
@@ -37,6 +41,10 @@ def write(store: Store, fmt: str, out: IO[str]) -> int:
     """Write the ledger in ``fmt`` to ``out``; returns the number of records written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "truces-json":
+        return write_truces(store, out)
+    if fmt == "merged-jsonl":
+        return _write_lines(merged_lines(store), out)
     n = 0
     if fmt == "csv":
         writer = csv.DictWriter(out, fieldnames=_CSV_FIELDS, extrasaction="ignore")
@@ -53,6 +61,33 @@ def write(store: Store, fmt: str, out: IO[str]) -> int:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
         n += 1
     return n
+
+
+def merged_lines(store: Store) -> Iterator[dict[str, object]]:
+    """One record per real-world event merged across reports: merged values with provenance, the
+    number of reports and independent sources, every mention with its report, claims, contradictions."""
+    for summary in store.merged_events():
+        merged = store.merged_event(summary.id)
+        if merged is not None:
+            yield merged.to_dict()
+
+
+def _write_lines(rows: Iterator[dict[str, object]], out: IO[str]) -> int:
+    n = 0
+    for row in rows:
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def write_truces(store: Store, out: IO[str]) -> int:
+    """The truce records built from the ledger, as one JSON array (see ``trucewatch.ledger``), with
+    the names of the gazetteer setting (``$TRUCEWATCH_GAZETTEER``) as at ingest."""
+    extra = config.get("gazetteer")
+    truces = build_truces(store, Gazetteer.load(extra=[str(extra)] if extra else []))
+    json.dump([t.to_dict() for t in truces], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+    return len(truces)
 
 
 def describe(e: Event) -> str:

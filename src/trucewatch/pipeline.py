@@ -3,6 +3,7 @@
 Stages, in order, each a plain function or small class over the records of ``models``:
 
     read_paths (ingest)  ->  Extractor.extract (nlp + extract + resolve)  ->  Store.save_document
+        ->  Merger.sync (merge: the document's events join the events of the whole ledger)
 
 Error policy: an input that cannot be read becomes a ``Rejection`` (recorded in the database and
 returned in the statistics) and the batch goes on; a document is stored in one transaction, so a
@@ -20,6 +21,7 @@ from typing import cast
 from trucewatch import config
 from trucewatch.extract.assemble import Extractor
 from trucewatch.ingest import read_paths
+from trucewatch.merge.sync import Merger
 from trucewatch.models import Document, Entity, IngestStats, Rejection, Sentence
 from trucewatch.nlp.pipeline import AnalysedSentence
 from trucewatch.resolve.names import Gazetteer
@@ -62,6 +64,7 @@ def ingest(
     input file read; larger ones are rejected unread, so one huge file cannot exhaust memory.
     """
     extractor = extractor or Extractor(gazetteer)
+    merger = Merger(store, gazetteer)  # the shipped gazetteer when none is given
     stats = IngestStats()
     by_type: Counter[str] = Counter()
     limit = max_bytes if max_bytes is not None else cast(int, config.get("max_bytes"))
@@ -92,6 +95,7 @@ def ingest(
                     progress(str(rejection))
                 continue
             by_type.update(e.type for e in item.events)
+            _merge(merger, store, stats)
             if status == "new":
                 stats.new += 1
             elif status == "updated":
@@ -101,5 +105,15 @@ def ingest(
         stats.warnings.extend(f"{item.source_path or item.id}: {w}" for w in item.warnings)
         if progress:
             progress(item.source_path or item.id)
+    _merge(merger, store, stats)  # documents queued by an earlier run or another writer
     stats.events_by_type = dict(by_type)
     return stats
+
+
+def _merge(merger: Merger, store: Store, stats: IngestStats) -> None:
+    """Merge the stored documents still to merge; a document whose merge fails is recorded as failed
+    (it stays stored, and is merged again when it changes)."""
+    for rejection in merger.sync():
+        stats.failed += 1
+        stats.rejections.append(rejection)
+        store.record_rejection(rejection)

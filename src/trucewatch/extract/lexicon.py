@@ -49,6 +49,8 @@ class Lexicon:
     troop_verbs: tuple[tuple[str, ...], ...]
     troop_nouns: tuple[tuple[str, ...], ...]
     reporting_verbs: frozenset[str]
+    labour: frozenset[str]
+    economy: frozenset[str]
 
     @property
     def mode_words(self) -> frozenset[str]:
@@ -88,6 +90,8 @@ def load_lexicon() -> Lexicon:
         troop_verbs=_phrases(raw["troop_change"]["verbs"]),
         troop_nouns=_phrases(raw["troop_change"]["troops"]),
         reporting_verbs=_words(raw["reporting_verbs"]),
+        labour=_words(raw["labour"]),
+        economy=_words(raw["economy"]),
     )
 
 

@@ -213,14 +213,23 @@ def _force_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             t in _BE for t in lower[max(seg.lo, head - 3):head])) or any(
             t in ("came", "come", "comes", "coming") for t in lower[max(seg.lo, min(g) - 3):min(g)]) and (
             "under" in lower[max(seg.lo, min(g) - 3):min(g)])
-        if lower[head] in ("hit", "struck") and not nouns and not weapons and not passive:
-            # "hit" without a weapon word reports force only with a military subject or object; the
-            # argument stage decides, but "hit a record", "struck a deal" are dropped outright.
-            nxt = lower[head + 1:head + 4]
-            if any(w in nxt for w in ("deal", "agreement", "record", "note", "chord", "tone", "balance", "out")):
+        if lower[head] in ("hit", "hits", "struck", "strike", "attacked", "targeted") and not nouns and not weapons:
+            # A bare "hit" reports force only where the clause names a weapon, an armed party or a
+            # place: "hit by currency appreciation", "a deal was struck", "Hit or Miss Shops" do not.
+            near = lower[max(seg.lo, head - 4):head + 4]
+            if any(w in near for w in ("deal", "agreement", "record", "note", "chord", "tone", "balance", "out",
+                                       "currency", "prices", "price", "sales", "profits", "market", "bottom")):
+                continue
+            if not any(seg.lo <= m.start < seg.hi and m.entity.type not in ("person",) for m in s.entities) \
+                    and not any(seg.lo <= a < seg.hi for a, _, _ in modes):
                 continue
         if _negated(lower, seg, min(g), lex) or _hypothetical(lower, seg, min(g), lex):
             continue
+        if not weapons and mode is None and (
+                (any(w in ("strike", "strikes") for w in words) and (_has(lower, 0, n, lex.labour) or _has(
+                    lower, min(g) - 2, min(g), frozenset({"on", "general", "hunger", "warning", "national"}))))
+                or _has(lower, max(seg.lo, min(g) - 6), min(seg.hi, max(g) + 7), lex.economy)):
+            continue  # a workers' strike, "hit by currency appreciation", "targeted at 695 mln dlrs"
         if "heart" in words or _has(lower, min(g) - 3, min(g), _HABITUAL_MODIFIERS):
             continue  # "the regular rocket fire on US sites": a pattern, not an occurrence
         perfect = any(t in ("have", "has") for t in lower[max(seg.lo, head - 3):head])
@@ -265,7 +274,9 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
         word = " ".join(lower[a:b])
         if word in ("calm", "lull"):
             # "calm" reports a truce only as a period ("six months of calm", "the current calm").
-            if not (_has(lower, a - 3, a, frozenset({"of", "current", "unprecedented", "period"}))):
+            if not (_has(lower, a - 3, a, frozenset({"current", "unprecedented", "relative", "fragile", "uneasy"}))
+                    or (a >= 2 and lower[a - 1] == "of" and lower[a - 2] in (
+                        "period", "months", "weeks", "days", "years", "month", "week", "year"))):
                 continue
         if _has(lower, a - 4, a, _REFUSAL):
             continue
@@ -300,7 +311,7 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
             if any(w in ("attack", "target", "strike", "attacking", "targeting") for w in nxt) and any(
                     w in ("agreed", "agree", "agrees", "pledged", "promised", "would", "will") for w in prev):
                 out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
-        if t == "refrained" or t == "refrain":
+        if t in ("refrained", "refrain", "refraining") and any(w in force_words for w in lower[i + 1:i + 5]):
             out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i)))
     return out
 
@@ -349,6 +360,8 @@ def _threat_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> 
     lower = s.lower
     out: list[Mention] = []
     force = {w for p in lex.threat_force for w in p if len(p) == 1}
+    if _has(lower, 0, len(lower), lex.economy):
+        return out  # "would retaliate by imposing taxes on U.S. exports": a trade threat, not of force
     for i, t in enumerate(lower):
         if t not in lex.threat_verbs:
             continue
@@ -358,7 +371,10 @@ def _threat_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> 
             continue  # "warning Washington not to take military action": a plea, not a threat
         rest = lower[i + 1:]
         explicit = t.startswith("threat")
-        if explicit or any(w in force for w in rest[:25]) or find_phrases(rest[:25], lex.threat_force):
+        if explicit and i > 0 and lower[i - 1] in ("is", "was", "are", "were", "be", "been", "being"):
+            continue  # "the economy is threatened by instability": a risk, not a threat made
+        speaker_named = any(m.end <= i and not m.entity.is_place for m in s.entities)
+        if (explicit and speaker_named) or any(w in force for w in rest[:25]) or find_phrases(rest[:25], lex.threat_force):
             if t in ("promised", "pledged") and not any(w in ("revenge", "retaliate", "avenge", "respond")
                                                         for w in rest[:12]):
                 continue
@@ -426,8 +442,8 @@ def find_mentions(s: AnalysedSentence, lex: Lexicon | None = None) -> SentenceMe
     mentions = _force_mentions(s, segs, lex)
     cf = _ceasefire_mentions(s, segs, lex)
     mentions += cf
-    mentions += _end_mentions(s, segs, lex, has_truce=bool(cf) or _has(
-        s.lower, 0, len(s.lower), frozenset({"it", "truce", "ceasefire", "agreement", "deal"})))
+    mentions += _end_mentions(s, segs, lex, has_truce=any(not m.join_only for m in cf) or _has(
+        s.lower, 0, len(s.lower), frozenset({"truce", "ceasefire", "armistice", "cease-fire", "hudna"})))
     mentions += _demand_mentions(s, segs, lex)
     # One threat per sentence: a warning and the words it quotes ("warned ... would be hit") are one.
     mentions += _threat_mentions(s, segs, lex)[:1]

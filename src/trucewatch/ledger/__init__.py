@@ -1,5 +1,9 @@
 """Truce records: ceasefires as records that live over time (parties, conditions, status, violations).
 
+Built from the events of the ledger, never typed in: see :mod:`trucewatch.ledger.truces` for how
+reports become records, :mod:`trucewatch.ledger.records` for what a record holds.
+
+    >>> from trucewatch import Store
     >>> from trucewatch.ledger import build_truces
     >>> with Store("ledger.db") as store:
     ...     for truce in build_truces(store):

@@ -3,14 +3,16 @@
 An attack is reported the day after (news), again the next day (background, "Monday's rocket
 attack"), and again months later ("last month's rocket attack in Erbil"). A truce must count it
 once and link every report. Reports are grouped when their dates may be the same day, their places
-are the same or one inside the other, and nothing they state disagrees (mode, perpetrator, type when
-both name a perpetrator). A report with neither a day-precise date nor a place never founds a
+are the same or one inside the other (or, for rockets on one day, within range of each other: one
+report names the launch site, another the base hit), and nothing they state disagrees (mode,
+perpetrator, type when both name a perpetrator). A report with neither a day-precise date nor a place never founds a
 grouping of its own with another one: too little to tell two attacks apart.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,6 +23,10 @@ from trucewatch.models import Document, Entity, Event
 
 FORCE = ("attack", "strike")
 _SAME_MODE = ({"airstrike", "raid"},)
+# Weapons fired from one place at another; places named for one attack lie within their range
+# (launch sites and gazetteer coordinates are both approximate, hence the margin).
+_INDIRECT_FIRE = frozenset({"rocket", "mortar", "unknown"})
+_ROCKET_RANGE_KM = 100.0
 
 
 def ref(event: Event) -> Ref:
@@ -38,6 +44,7 @@ class Incident:
     actors: list[Entity] = field(default_factory=list)
     targets: list[Entity] = field(default_factory=list)
     location: str | None = None
+    coordinates: tuple[float, float] | None = None
     countries: list[str] = field(default_factory=list)
     killed: int | None = None
     injured: int | None = None
@@ -71,6 +78,8 @@ class Incident:
             if all(e.id != t.id for t in self.targets) and all(e.id != a.id for a in own):
                 self.targets.append(e)
         self.location = self.location or event.location
+        if self.coordinates is None and event.lat is not None and event.lon is not None:
+            self.coordinates = (event.lat, event.lon)
         for c in split_names(event.country):
             if c not in self.countries:
                 self.countries.append(c)
@@ -95,11 +104,30 @@ class Incident:
             return False
         if own and self.actors and event.type != self.type:
             return False
-        if self.location and event.location:
-            return _places_agree(self.location, event.location)
         same_day = self.period.precise and period.precise
+        if self.location and event.location:
+            if _places_agree(self.location, event.location):
+                return True
+            # Rockets are reported where they were fired from or where they fell ("from Zummar at the
+            # Rumaylan base"): the same day, unclaimed or by one side, within rocket range, one attack.
+            return same_day and _in_range(self, event)
         known_mode = bool(event.mode and event.mode != "unknown" and event.mode == self.mode)
         return same_day and (known_mode or bool(own and self.actors))
+
+
+def _in_range(inc: Incident, event: Event) -> bool:
+    if inc.coordinates is None or event.lat is None or event.lon is None:
+        return False
+    if {inc.mode or "unknown", event.mode or "unknown"} - _INDIRECT_FIRE:
+        return False
+    return _km(inc.coordinates, (event.lat, event.lon)) <= _ROCKET_RANGE_KM
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371 * math.asin(math.sqrt(h))
 
 
 def _modes_agree(a: str | None, b: str | None) -> bool:

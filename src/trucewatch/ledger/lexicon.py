@@ -16,7 +16,8 @@ from collections.abc import Iterable
 OFFER = ("ready to", "willing to", "offer", "offers", "offered", "offering", "proposal", "proposed", "proposes",
          "propose", "seek", "seeks", "seeking", "would halt", "would stop", "would suspend")
 # Force is actually being held: the truce is in effect, not merely agreed.
-IN_EFFECT = ("suspended", "halted", "paused", "pausing", "stopped", "have stopped", "took effect", "takes effect",
+IN_EFFECT = ("suspended", "suspending", "halted", "halting", "paused", "pausing", "stopped", "stopping",
+             "have stopped", "took effect", "takes effect",
              "take effect", "came into force", "comes into force", "come into force", "entered into force",
              "into effect", "refrained")
 # A truce agreed or declared, said so plainly ("signed", "brokered", "announced").
@@ -26,11 +27,14 @@ AGREED = ("signed", "sign", "brokered", "reached", "declared", "declares", "anno
 # attacks if ...", "ready to resume a truce").
 AGREED_WEAK = ("agreed", "agree", "agrees")
 # The words that set the day a truce takes effect, when a sentence gives a time after them.
-EFFECTIVE = ("starting", "start", "starts", "from", "effective", "effect", "force", "begin", "begins", "began",
+EFFECTIVE = ("starting", "start", "starts", "effective", "effect", "force", "begin", "begins", "began",
              "as of")
 # A report that a truce already agreed still holds.
 HOLDING = ("held", "holds", "holding", "has held", "remained in force", "remains in force", "still in force",
            "still stands", "still holds", "remained committed", "remains committed", "still committed")
+# Nouns that a truce's term is said of ("a two-month truce", "a two-month renewal").
+TRUCE_NOUNS = ("truce", "truces", "ceasefire", "cease-fire", "armistice", "halt", "pause", "renewal", "extension",
+               "lull", "calm")
 # A truce prolonged beyond its term.
 EXTENSION = ("extend", "extended", "extends", "extension", "renew", "renewed", "renews", "renewal", "prolong",
              "prolonged")
@@ -40,11 +44,15 @@ NEW = ("new truce", "new ceasefire", "new cease-fire", "new de-escalation", "new
        "restore the truce", "revive the truce")
 # A truce that ended because its term ran out rather than because someone declared it over.
 EXPIRY = ("expired", "expires", "expire", "expiry", "lapsed", "lapses", "lapse", "ran out", "runs out")
-# Disowning an attack: said by the truce's parties of a violation, or agreed in advance of violators.
-DISAVOWAL = ("a personal act", "personal act", "an individual act", "individual act", "outside the consensus",
-             "not authorised", "not authorized", "had not authorised", "had not authorized", "nothing to do with",
-             "denied any role", "denied involvement", "denies involvement", "denied responsibility",
-             "disowned", "disown", "disowns", "rogue", "not responsible")
+# Disowning a violation as not the parties' own: said of an attack after it, or agreed in advance of
+# violators ("attacks which break the agreement would be a personal act").
+DISOWNING = ("a personal act", "personal act", "an individual act", "individual act", "outside the consensus",
+             "not authorised", "not authorized", "had not authorised", "had not authorized", "rogue", "disowned",
+             "disown", "disowns")
+# Denying a part in an attack: a disavowal only of a particular attack.
+DENIAL = ("nothing to do with", "denied any role", "denied involvement", "denies involvement",
+          "denied responsibility", "denies responsibility", "not responsible")
+DISAVOWAL = DISOWNING + DENIAL
 
 # Concepts by which an act meets a condition: a condition mentioning one of a group's words is met
 # only by an act whose report mentions a word of the same group.
@@ -54,8 +62,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
                    "expelled", "expulsion", "oust", "removal", "removing", "remove", "end the presence",
                    "ending the presence", "drawdown", "retreat"),
     "timetable": ("timetable", "timeline", "time-frame", "timeframe", "schedule", "deadline", "date", "plan"),
-    "demand": ("demand", "demands", "demanded", "ask", "asks", "asked", "request", "requests", "requested",
-               "letter", "call on", "calls on", "called on"),
+    "demand": ("demand", "demands", "demanded", "demanding", "ask", "asks", "asked", "asking", "request",
+               "requests", "requested", "requesting", "letter", "call on", "calls on", "called on"),
     "security council": ("security council", "unsc"),
     "strikes": ("strike", "strikes", "airstrike", "airstrikes", "attacks", "raids", "bombing"),
     "drone flights": ("drone flights", "flights", "overflights", "surveillance"),
@@ -63,6 +71,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "prisoners": ("prisoner", "prisoners", "hostage", "hostages", "detainees", "captives", "bodies"),
     "aid": ("aid", "humanitarian", "fuel", "trucks", "lorries"),
 }
+# The concepts an act (a troop_change or a demand) can carry out: a condition with none of them
+# ("the US ends attacks", "the parties consent") is not met by one act the ledger can point to.
+ACT_CONCEPTS = frozenset({"withdrawal", "timetable", "demand", "security council", "bill"})
 # The part of a concept that a future date in the act's own sentence stands for: "US forces will leave
 # by the end of 2023" is a timetable even if the word is not used.
 DATED_CONCEPT = "timetable"
@@ -87,6 +98,11 @@ def normalise(text: str) -> str:
 def find(phrases: tuple[str, ...], text: str) -> list[str]:
     """The phrases of the list that occur in ``text`` as whole words, in order of occurrence."""
     return [m.group(0).lower() for m in _pattern(phrases).finditer(normalise(text))]
+
+
+def positions(phrases: tuple[str, ...], text: str) -> list[int]:
+    """Where in ``text`` the phrases of the list occur (character offsets)."""
+    return [m.start() for m in _pattern(phrases).finditer(normalise(text))]
 
 
 def has(phrases: tuple[str, ...], text: str) -> bool:

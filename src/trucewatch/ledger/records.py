@@ -196,6 +196,6 @@ class Truce:
         data["scope"] = self.scope
         data["start"] = self.start
         data["days_of_calm"] = self.days_of_calm()
-        for v, raw in zip(self.violations, data["violations"]):
+        for v, raw in zip(self.violations, data["violations"], strict=True):
             raw["disavowed"] = v.disavowed
         return data

@@ -15,17 +15,16 @@ from collections.abc import Iterable
 
 from trucewatch.ledger.lexicon import normalise
 from trucewatch.models import Entity
-from trucewatch.resolve.names import Gazetteer, is_case_sensitive
+from trucewatch.resolve.names import Gazetteer
 
 STATE_TYPES = frozenset({"state", "state force"})
-GROUP_TYPES = frozenset({"armed group", "umbrella group", "political party"})
 # Memberships that put a group on another's side; part_of only puts state bodies on their state's
 # side (a parliament is part of its government), because the PMF being "part of" the Iraqi state
 # does not make its factions the Iraqi government.
 _GROUP_LINKS = frozenset({"member_of", "front_for"})
 _STATE_LINKS = frozenset({"part_of"})
 _SPEAKS_FOR = ("leader_of", "spokesman_of", "member_of")
-_GOVERNMENT_WORDS = re.compile(r"\b(?:government|prime minister|premier|PM|cabinet)\b", re.IGNORECASE)
+_GOVERNMENT_WORDS = re.compile(r"\b(?:(?i:government|prime minister|premier|cabinet)|PM)\b")
 
 
 def split_names(joined: str | None) -> list[str]:
@@ -78,15 +77,17 @@ class Actors:
 
     def named_in(self, text: str) -> list[Entity]:
         """The actors (not places) whose names or aliases occur in ``text``, in order, each once."""
-        pattern = self._name_pattern()
-        out: list[Entity] = []
-        for m in pattern.finditer(normalise(text)):
+        return [e for _, e in self._named_at(text)]
+
+    def _named_at(self, text: str) -> list[tuple[int, Entity]]:
+        out: list[tuple[int, Entity]] = []
+        for m in self._name_pattern().finditer(normalise(text)):
             surface = m.group(0)
             e = self._surfaces.get(surface) or self._surfaces.get(surface.casefold())
             if e is not None:
                 e = self.body(e)
-                if all(e.id != o.id for o in out):
-                    out.append(e)
+                if all(e.id != o.id for _, o in out):
+                    out.append((m.start(), e))
         return out
 
     def _name_pattern(self) -> re.Pattern[str]:
@@ -97,7 +98,7 @@ class Actors:
             for surface, entity, case_sensitive in self.gazetteer.surface_forms():
                 if entity.is_place:
                     continue
-                if case_sensitive or is_case_sensitive(surface):
+                if case_sensitive:
                     self._surfaces.setdefault(surface, entity)
                     exact.append(surface)
                 else:
@@ -119,17 +120,16 @@ class Actors:
         return min(found, key=lambda e: len(e.name)) if found else None
 
     def bound_by(self, condition: str, countries: Iterable[str]) -> Entity | None:
-        """Who a condition's words put the obligation on: the first actor it names, else the government
-        of the truce's country when it speaks of "the government" or "the prime minister"."""
-        named = self.named_in(condition)
-        if named:
-            return named[0]
-        if _GOVERNMENT_WORDS.search(condition):
-            for country in countries:
-                government = self.government_of(country)
-                if government is not None:
-                    return government
-        return None
+        """Who a condition's words put the obligation on: the first actor it names, or the government
+        of the truce's country when "the government" or "the prime minister" comes first ("if the
+        prime minister did not move to expel the US troops")."""
+        named = self._named_at(condition)
+        said = _GOVERNMENT_WORDS.search(condition)
+        if said is not None and (not named or said.start() < named[0][0]):
+            government = next((g for c in countries if (g := self.government_of(c)) is not None), None)
+            if government is not None:
+                return government
+        return named[0][1] if named else None
 
     # ---- relations ------------------------------------------------------------------------------
 

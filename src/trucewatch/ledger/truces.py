@@ -5,20 +5,23 @@ can be tested on hand-built events; :func:`build_truces` runs it over a store.
 
 How reports become records:
 
-1. Every ``ceasefire`` and ``ceasefire_end`` event is read for its sides (who commits, who is
-   protected; see :mod:`trucewatch.ledger.sides`) and for what its sentences say of the truce's
-   stage ("ready to halt" offered, "agreed" agreed, "suspended" in effect, "has largely held"
-   holding, "extended" extended; see :mod:`trucewatch.ledger.lexicon`).
+1. Every ``ceasefire`` and ``ceasefire_end`` event is read (:mod:`trucewatch.ledger.reports`) for
+   its sides (who commits, who is protected; :mod:`trucewatch.ledger.sides`) and for what its
+   sentences say of the truce's stage ("ready to halt" offered, "agreed" agreed, "suspended" in
+   effect, "has largely held" holding, "extended" extended; :mod:`trucewatch.ledger.lexicon`).
 2. News reports and ends are taken in date order. A report joins the truce that is open at its date
-   between the same sides, unless it says it is a new truce, or its conditions share nothing with
-   the open truce's, or it declares a truce after the open one was violated without the violation
-   being disowned: then it opens a new record. An end closes the open truce of its sides; an end
-   declared by a group that is not a party is recorded as a rejection.
+   between the same sides, unless no report has spoken of that truce for half a year, or it
+   declares a truce and says it is a new one, or states conditions that share nothing with the
+   open truce's more than a month after it was last declared, or comes after the open one was
+   violated without the violation being disowned: then it opens a new record. An end closes the
+   open truce of its sides; an end declared by a front or a group that is not a party is recorded
+   as a rejection.
 3. Background mentions ("the truce agreed last October") join the truce of their sides that began
    in the period they name, else the one open then, else open a record of their own.
 4. Each record gets its parties, counterpart, mediators, scope, conditions (with the party each
-   binds and its deadline), dates, violations (uses of force in window and scope, grouped across
-   reports, with disavowals), conditions met by a later act, and a dated status history.
+   binds and its deadline; :mod:`trucewatch.ledger.conditions`), dates, violations (uses of force in
+   window and scope, grouped across reports by :mod:`trucewatch.ledger.incidents`, with
+   disavowals), conditions met by a later act, and a dated status history.
 5. A truce with no declared end ends when its stated term runs out (lapsed), or when a later truce
    between the same sides begins: broken if it had violations nobody disowned, else replaced.
 """
@@ -31,148 +34,27 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from trucewatch.ledger import lexicon as words
+from trucewatch.ledger.conditions import act_concepts, act_date, deadline_of, same_condition
 from trucewatch.ledger.incidents import Incident, incidents, ref
 from trucewatch.ledger.periods import Period, after
-from trucewatch.ledger.records import STAGES, Condition, Disavowal, Ref, Source, StatusChange, Truce, Violation
+from trucewatch.ledger.records import (
+    STAGES,
+    Condition,
+    Disavowal,
+    Ref,
+    Source,
+    StatusChange,
+    Truce,
+    Violation,
+)
+from trucewatch.ledger.reports import Report, read_report
 from trucewatch.ledger.sides import Actors, split_names
-from trucewatch.models import Document, Entity, Event
+from trucewatch.models import Document, Entity
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 
 _DECLARATIONS = frozenset({*STAGES, "extended"})
-_STOP = frozenset("a an the of to for and or in on at by with that this its their his her be is are was were "
-                  "will would must should has have had as from all any it they which who into than then "
-                  "under deal".split())
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-# ---- reading one event ---------------------------------------------------------------------------
-
-
-@dataclass
-class _Item:
-    """A ceasefire or ceasefire_end event with what the ledger reads from it."""
-
-    doc: Document
-    event: Event
-    period: Period | None
-    at: dt.date | None
-    parties: list[Entity]
-    counterpart: list[Entity]
-    everyone: list[Entity]
-    stage: str
-    sentences: list[str]
-    terms: list[str]
-    reference: bool = False  # a truce named in the sentence that declares it over
-
-    @property
-    def ref(self) -> Ref:
-        return ref(self.event)
-
-    @property
-    def countries(self) -> list[str]:
-        return split_names(self.event.country)
-
-
-def _sentences(doc: Document, event: Event) -> list[str]:
-    """The event's own sentence first, then the other sentences that report it."""
-    texts = {s.idx: s.text for s in doc.sentences}
-    out = [event.evidence]
-    for i in event.mentions:
-        if i != event.sentence and i in texts and texts[i] not in out:
-            out.append(texts[i])
-    return out
-
-
-def _terms(doc: Document, event: Event) -> list[str]:
-    """The sentences that state a truce's terms: its own, and those its conditions were read from
-    ("The factions said they would suspend attacks for six months provided that ...")."""
-    out = [event.evidence]
-    for s in doc.sentences:
-        if s.text not in out and any(c in s.text for c in event.conditions or []):
-            out.append(s.text)
-    return out
-
-
-def _stage(event: Event, sentences: list[str]) -> str:
-    """What a ceasefire report says of the truce: extended, holding, offered, in effect, agreed, or
-    a mere mention. The event's own sentence decides; a bare "agreed" there gives way to an offer
-    said in the report's other sentences ("agreed to halt ... if", "ready to resume a truce")."""
-    if event.type == "ceasefire_end":
-        return "end"
-
-    def one(text: str) -> str | None:
-        if words.has(words.EXTENSION, text):
-            return "extended"
-        if words.has(words.HOLDING, text):
-            return "holding"
-        if words.has(words.OFFER, text):
-            return "offered"
-        if words.has(words.IN_EFFECT, text):
-            return "in effect"
-        if words.has(words.AGREED, text) or words.has(words.AGREED_WEAK, text):
-            return "agreed"
-        return None
-
-    own = one(sentences[0])
-    rest = [s for s in (one(t) for t in sentences[1:]) if s]
-    if own == "agreed" and not words.has(words.AGREED, sentences[0]) and "offered" in rest:
-        return "offered"
-    return own or (rest[0] if rest else "mention")
-
-
-def _when(event: Event, doc: Document, period: Period | None, stage: str) -> dt.date | None:
-    """When a report's statement was made, for ordering: its day; else, for a news report dated only
-    to the month of publication, the day of publication; else the first day it may denote."""
-    published = Period.parse(doc.published)
-    if period is None:
-        return published.first if published else None
-    if published is not None and period.first > published.last and stage in ("holding", "mention"):
-        # A report that a truce holds cannot be dated after itself: the date read was another's
-        # ("due by January next year"); a truce announced to start tomorrow can.
-        return published.first
-    if period.precise:
-        return period.first
-    if not event.background and published is not None and period.contains(published.first):
-        return published.first
-    return period.first
-
-
-def _sides(everyone: list[Entity], actors_first: list[Entity], bound: list[Entity],
-           actors: Actors) -> tuple[list[Entity], list[Entity]]:
-    """Who commits and who is protected. Non-state groups halting attacks on a state's forces are
-    the parties and the state the counterpart, whichever way round the report put them; between
-    states (or between groups) the report's actor commits. A government a condition binds ("if the
-    government presents a timetable") is not the counterpart when another state is."""
-    groups = [e for e in everyone if not actors.is_state_side(e)]
-    states = [e for e in everyone if actors.is_state_side(e)]
-    if groups and states:
-        parties, counterpart = groups, states
-    else:
-        parties = [e for e in everyone if any(e.id == a.id for a in actors_first)] or everyone[:1]
-        counterpart = [e for e in everyone if all(e.id != p.id for p in parties)]
-    free = [e for e in counterpart if all(e.id != b.id for b in bound)]
-    return parties, free or counterpart
-
-
-def _read(doc: Document, event: Event, actors: Actors, end_sentences: set[tuple[str, int]]) -> _Item:
-    """Read one ceasefire or ceasefire_end event: its sides, its stage, when it was said."""
-    mediators = set(event.mediators or [])
-    everyone: list[Entity] = []
-    for e in actors.entities(event.actor) + actors.entities(event.target):
-        if actors.is_mediator_kind(e) or e.type == "person" or e.name in mediators:
-            continue
-        if all(e.id != o.id for o in everyone):
-            everyone.append(e)
-    bound = [b for c in event.conditions or [] if (b := actors.bound_by(c, split_names(event.country)))]
-    parties, counterpart = _sides(everyone, actors.entities(event.actor), bound, actors)
-    sentences = _sentences(doc, event)
-    period = Period.parse(event.date)
-    stage = _stage(event, sentences)
-    return _Item(doc, event, period, _when(event, doc, period, stage), parties, counterpart, everyone, stage,
-                 sentences, _terms(doc, event),
-                 reference=event.type == "ceasefire" and (doc.id, event.sentence) in end_sentences)
 
 
 # ---- a truce being assembled ---------------------------------------------------------------------
@@ -180,11 +62,11 @@ def _read(doc: Document, event: Event, actors: Actors, end_sentences: set[tuple[
 
 @dataclass
 class _Draft:
-    items: list[_Item] = field(default_factory=list)
-    ends: list[_Item] = field(default_factory=list)
-    rejections: list[_Item] = field(default_factory=list)
+    items: list[Report] = field(default_factory=list)
+    ends: list[Report] = field(default_factory=list)
+    rejections: list[Report] = field(default_factory=list)
 
-    def declarations(self) -> list[_Item]:
+    def declarations(self) -> list[Report]:
         """The reports that make or change the truce (news first); else every report of it, and for a
         truce known only from its end, the end."""
         made = [i for i in self.items if i.stage in _DECLARATIONS and not i.reference]
@@ -221,6 +103,13 @@ class _Draft:
         periods = self.start_periods()
         return min(periods, key=lambda p: p.first) if periods else None
 
+    def begun(self) -> Period | None:
+        """The day it was first offered or agreed as far as the reports tell: a declaration dated only
+        to its month counts from the day it was reported."""
+        days = [i.at for i in self.items if i.stage in STAGES and not i.reference and i.at]
+        first = self.first()
+        return Period.day(min(days)) if days else first
+
     def start(self) -> Period | None:
         """When it was agreed or took effect (news first): the window of violations opens after it.
         None for a truce that was only ever offered."""
@@ -252,70 +141,42 @@ def _union(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
     return out
 
 
-def _compatible(draft: _Draft, item: _Item, actors: Actors) -> bool:
+def _compatible(draft: _Draft, item: Report, actors: Actors, lenient: bool = False) -> bool:
     """Whether a report can be about this truce: it names someone on one of its sides (or the party
-    a condition binds), and no one from outside it (unknown names aside: they are unplaced, not
-    foreign). A report naming no one fits a truce of its country."""
+    a condition binds), and no one from outside it, except on a side the truce does not know yet
+    (unknown names aside: they are unplaced, not foreign). ``lenient`` (an extension, which must be
+    of a truce already made) lets outsiders pass. A report naming no one fits a truce of its country."""
     named = [e for e in item.everyone if not e.provisional]
-    involved = draft.parties() + draft.counterpart() + draft.bound(actors)
+    parties, counterpart = draft.parties(), draft.counterpart()
+    involved = parties + counterpart + draft.bound(actors)
     if not named:
         return bool(set(item.countries) & set(draft.countries()))
     if not actors.any_same_side(named, involved):
         return False
-    return all(actors.any_same_side([e], involved) for e in named)
-
-
-# ---- conditions ------------------------------------------------------------------------------------
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word
-
-
-def _content(text: str) -> set[str]:
-    return {_stem(w) for w in _TOKEN.findall(words.normalise(text).lower()) if w not in _STOP}
-
-
-def same_condition(a: str, b: str) -> bool:
-    """Two wordings of one condition: they share at least two content words and half of the shorter
-    one's, or they speak of the same two or more things ("sets a timetable for a US withdrawal",
-    "presents a timetable for the withdrawal of American troops")."""
-    ca, cb = _content(a), _content(b)
-    shared = ca & cb
-    if len(shared) >= 2 and len(shared) >= 0.5 * min(len(ca), len(cb)):
+    if lenient:
         return True
-    concepts = words.concepts(a)
-    return len(concepts) >= 2 and concepts == words.concepts(b)
+    for e in named:
+        if actors.any_same_side([e], involved):
+            continue
+        if not (counterpart if actors.is_state_side(e) else parties):
+            continue  # it fills the side the truce's reports have left unnamed
+        return False
+    return True
 
 
-def _new_conditions(draft: _Draft, item: _Item) -> bool:
+def _new_conditions(draft: _Draft, item: Report) -> bool:
     """The report states conditions and none of them is one of the open truce's."""
     mine = item.event.conditions or []
     theirs = draft.conditions()
     return bool(mine and theirs) and not any(same_condition(a, b) for a in mine for b in theirs)
 
 
-def _deadline(text: str, base: Period | None) -> tuple[str | None, str | None]:
-    """(deadline, duration) of a condition: "within 12 months" counted from the day it was agreed,
-    or the day it names ("by the end of April", "until noon on Monday")."""
-    for t in find_time_expressions(text, base.first if base else None):
-        if t.kind != "deadline":
-            continue
-        if t.duration:
-            end = after(base, t.duration) if base is not None else None
-            return (end.value if end else None), t.duration
-        if t.end_value:
-            return t.end_value, None
-    return None, None
-
-
 # ---- the builder ---------------------------------------------------------------------------------
 
 # Days within which a second declaration between the same sides is the same truce being negotiated.
 _NEGOTIATION_DAYS = 30
+# Days without a report after which an open truce is no longer known to be in force.
+_STALE_DAYS = 180
 # How much a report's wording of a condition counts: an agreement's wording replaces an offer's.
 _AUTHORITY = {"offered": 0, "agreed": 2, "in effect": 2, "extended": 2}
 
@@ -336,12 +197,16 @@ class _Builder:
     # -- which reports are one truce
 
     def cluster(self) -> list[_Draft]:
-        items: list[_Item] = []
+        items: list[Report] = []
         for doc in self.documents:
-            ends = {(doc.id, e.sentence) for e in doc.events if e.type == "ceasefire_end"}
-            items += [_read(doc, e, self.actors, ends) for e in doc.events if e.type in ("ceasefire", "ceasefire_end")]
+            ends: dict[int, list[str | None]] = {}
+            for e in doc.events:
+                if e.type == "ceasefire_end":
+                    ends.setdefault(e.sentence, []).append(e.date)
+            items += [read_report(doc, e, self.actors, ends.get(e.sentence, []))
+                      for e in doc.events if e.type in ("ceasefire", "ceasefire_end")]
 
-        def order(i: _Item) -> tuple[dt.date, bool, str, str, int]:
+        def order(i: Report) -> tuple[dt.date, bool, str, str, int]:
             return (i.at or dt.date.max, i.event.type == "ceasefire_end", i.doc.published or "", i.doc.id,
                     i.event.sentence)
 
@@ -357,16 +222,18 @@ class _Builder:
     def _latest(self, drafts: list[_Draft]) -> _Draft:
         return max(drafts, key=lambda d: max((i.at or dt.date.min) for i in d.items + d.ends))
 
-    def _news(self, item: _Item) -> None:
-        candidates = [d for d in self.drafts if d.open_at(item.at) and _compatible(d, item, self.actors)]
+    def _news(self, item: Report) -> None:
+        lenient = item.stage == "extended"
+        candidates = [d for d in self.drafts if d.open_at(item.at) and _compatible(d, item, self.actors, lenient)]
         if candidates:
             draft = self._latest(candidates)
-            if item.reference or item.stage not in STAGES or not self._opens_new(draft, item):
+            if item.reference or (not _stale(draft, item) and (
+                    item.stage not in STAGES or not self._opens_new(draft, item))):
                 draft.items.append(item)
                 return
         self.drafts.append(_Draft(items=[item]))
 
-    def _opens_new(self, draft: _Draft, item: _Item) -> bool:
+    def _opens_new(self, draft: _Draft, item: Report) -> bool:
         """A declaration that is a new truce rather than the open one said again: it says so; or its
         conditions are others, and it comes more than a month after the open truce was last declared
         (within a month an offer is being turned into an agreement, and outlets word terms
@@ -378,13 +245,13 @@ class _Builder:
         last = max((i.at for i in draft.declarations() if i.at), default=None)
         if _new_conditions(draft, item) and (last is None or (item.at - last).days > _NEGOTIATION_DAYS):
             return True
-        return any(not self._disavowals(inc, draft) for inc in self._window(draft, Period.day(item.at), False))
+        return any(not self._disavowals(inc, draft) for inc, _ in self._window(draft, Period.day(item.at)))
 
-    def _end(self, item: _Item) -> None:
+    def _end(self, item: Report) -> None:
         """Close the open truce of the end's sides; a group outside the truce only rejects it."""
         p = item.period
-        candidates = [d for d in self.drafts if _compatible(d, item, self.actors)
-                      and (p is None or (d.open_at(p.first) and (d.first() is None or d.first().first <= p.last)))]
+        candidates = [d for d in self.drafts if _compatible(d, item, self.actors) and (p is None or (
+            d.open_at(p.first) and ((first := d.first()) is None or first.first <= p.last)))]
         if not candidates:
             self.drafts.append(_Draft(ends=[item]))
             return
@@ -396,7 +263,7 @@ class _Builder:
         by_side = not declarer or not sides or self.actors.any_same_side(speakers, sides)
         (draft.ends if by_side else draft.rejections).append(item)
 
-    def _background(self, item: _Item) -> None:
+    def _background(self, item: Report) -> None:
         """A mention of an earlier truce joins the one of its sides that began in the period it names,
         else the one open then, else it opens a record of its own."""
         p = item.period
@@ -418,9 +285,9 @@ class _Builder:
 
     # -- violations
 
-    def _window(self, draft: _Draft, end: Period | None, inclusive: bool) -> list[Incident]:
-        """Uses of force surely after the day the truce was agreed and before its end (on its last day
-        too when ``inclusive``), in its countries, by or against one of its sides."""
+    def _window(self, draft: _Draft, end: Period | None) -> list[tuple[Incident, str]]:
+        """Uses of force surely after the day the truce was agreed and surely before its end, in its
+        countries, by or against one of its sides, each with whose violation it is."""
         start = draft.start()
         if start is None:
             return []
@@ -431,12 +298,13 @@ class _Builder:
             p = inc.period
             if p is None or p.first <= start.last:
                 continue
-            if end is not None and (p.last > end.first or (p.last == end.first and not inclusive)):
+            if end is not None and p.last >= end.first:
                 continue
             if countries and not countries & set(inc.countries):
                 continue
-            if self._by(inc, parties, counterpart) is not None:
-                out.append(inc)
+            by = self._by(inc, parties, counterpart)
+            if by is not None:
+                out.append((inc, by))
         return out
 
     def _by(self, inc: Incident, parties: list[Entity], counterpart: list[Entity]) -> str | None:
@@ -479,18 +347,17 @@ class _Builder:
     def _violator_terms(self, draft: _Draft) -> list[Ref]:
         """Disavowal words in a report of the truce that disown no reported attack: the deal's own
         terms for violators ("attacks which break it would be a personal act")."""
-        docs = {i.doc.id for i in draft.items}
+        docs = {i.doc.id for i in draft.declarations()}
         return [Ref(doc.id, s.idx, "disavowal", None, s.text) for doc, s, _ in self.disowning
-                if doc.id in docs and not any(_names_incident(doc, s.idx, s.text, inc) for inc in self.incidents)]
+                if doc.id in docs and words.has(words.DISOWNING, s.text)
+                and not any(_names_incident(doc, s.idx, s.text, inc) for inc in self.incidents)]
 
-    def _violations(self, draft: _Draft, end: Period | None, inclusive: bool) -> list[Violation]:
-        parties, counterpart = draft.parties(), draft.counterpart()
+    def _violations(self, draft: _Draft, end: Period | None) -> list[Violation]:
         return [Violation(inc.date, inc.type, inc.mode, "; ".join(a.name for a in inc.actors) or None,
                           "; ".join(t.name for t in inc.targets) or None, inc.location,
-                          "; ".join(inc.countries) or None, inc.killed, inc.injured,
-                          self._by(inc, parties, counterpart) or "unattributed", inc.refs(),
+                          "; ".join(inc.countries) or None, inc.killed, inc.injured, by, inc.refs(),
                           self._disavowals(inc, draft))
-                for inc in self._window(draft, end, inclusive)]
+                for inc, by in self._window(draft, end)]
 
     # -- the record
 
@@ -498,27 +365,28 @@ class _Builder:
         """The finished record of one truce."""
         decl = draft.declarations()
         parties, counterpart = draft.parties(), draft.counterpart()
-        if len(counterpart) > 1:
-            bound = {b.id for b in draft.bound(self.actors)}
-            counterpart = [c for c in counterpart if c.id not in bound] or counterpart
         countries = draft.countries()
         history: list[StatusChange] = []
         self._stages(draft, history)
-        made = [i for i in decl if i.period and i.stage in STAGES]
-        announced = _first([i.period for i in made] or [i.period for i in decl if i.period])
-        agreed = _first([i.period for i in made if i.stage in ("agreed", "in effect")])
-        effective = self._effective(made) or _first([i.period for i in made if i.stage == "in effect"]) or agreed
+        made = [(i, i.period) for i in decl if i.period and i.stage in STAGES]
+        announced = _first([p for _, p in made] or [i.period for i in decl if i.period])
+        agreed = _first([p for i, p in made if i.stage in ("agreed", "in effect")])
+        effective = self._effective([i for i, _ in made], announced) or _first(
+            [p for i, p in made if i.stage == "in effect"]) or agreed
         if effective and agreed and effective.value != agreed.value:
             history.append(StatusChange(effective.value, "in effect", "took effect",
-                                        [i.ref for i in made if i.stage in ("agreed", "in effect")][:1]))
-        expires = self._expires(draft, effective or announced)
+                                        [i.ref for i, _ in made if i.stage in ("agreed", "in effect")][:1]))
+        terms = self._terms_end(draft, effective or announced)
+        term = max(terms.items(), key=lambda kv: kv[1].first) if terms else None
+        expires = term[1] if term else None
         for h in history:
-            if h.status == "extended" and expires is not None:
-                h.note = f"extended to {expires.value}"
+            runs_to = [terms[r] for r in h.evidence if h.status == "extended" and r in terms]
+            if runs_to:
+                h.note = f"extended to {runs_to[0].value}"
 
-        ended, how, end_refs = self._ending(draft, expires, successor)
+        ended, how, end_refs = self._ending(draft, term, successor)
         end = Period.parse(ended)
-        violations = self._violations(draft, end, inclusive=False)
+        violations = self._violations(draft, end)
         if how == "broken":
             broke = _broke(violations, history)
             if broke is not None:
@@ -558,8 +426,8 @@ class _Builder:
 
     def _stages(self, draft: _Draft, history: list[StatusChange]) -> None:
         """Offered / agreed / in effect / extended / holding steps, one per status and date. A stage is
-        never stepped back to; a background mention adds a stage no report of the time gives; a report
-        that the truce holds counts only as news, and only while it is in force."""
+        never stepped back to; a background mention adds a stage only when no report of its time gives
+        one; a report that the truce holds counts only as news, and only while it is in force."""
         reached = -1
         end = draft.end()
         for item in sorted(draft.items, key=lambda i: (i.event.background, i.at or dt.date.max)):
@@ -572,7 +440,8 @@ class _Builder:
                 date = item.at.isoformat() if item.at else date
             if item.stage in STAGES:
                 rank = STAGES.index(item.stage)
-                if rank < reached or (item.event.background and rank <= reached):
+                if rank < reached or (item.event.background and (rank <= reached or any(
+                        item.period and item.period.overlaps(p) for h in history if (p := Period.parse(h.date))))):
                     continue
                 reached = max(reached, rank)
             same = next((h for h in history if h.status == item.stage and h.date == date), None)
@@ -580,6 +449,10 @@ class _Builder:
                 same.evidence.append(item.ref)
             else:
                 history.append(StatusChange(date, item.stage, _note(item), [item.ref]))
+        if not history and draft.items:
+            # Known only from reports that name it without saying how it stands.
+            first = min(draft.items, key=lambda i: i.at or dt.date.max)
+            history.append(StatusChange(first.event.date, "reported", "mentioned; no stage stated", [first.ref]))
 
     def _mediators(self, draft: _Draft, sides: list[Entity]) -> list[str]:
         """Every mediator named, then the state or body a named envoy speaks for; never a side or a
@@ -595,24 +468,29 @@ class _Builder:
         return out
 
     @staticmethod
-    def _effective(made: list[_Item]) -> Period | None:
-        """A day the reports say the truce takes effect ("starting tomorrow", "took effect on Friday")."""
+    def _effective(made: list[Report], announced: Period | None) -> Period | None:
+        """A day the reports say the truce takes effect ("starting tomorrow", "took effect on Friday"),
+        within a week before and a month after it was announced (another day is another event's)."""
         for item in made:
             reference = Period.parse(item.doc.published)
             for text in item.sentences:
                 for t in find_time_expressions(text, reference.first if reference else None):
-                    if t.value and t.kind == "point" and words.has(words.EFFECTIVE, _before(text, t)):
-                        return Period.parse(t.value)
+                    p = Period.parse(t.value)
+                    if p is None or t.kind != "point" or not words.has(words.EFFECTIVE, _before(text, t)):
+                        continue
+                    if announced is None or (announced.first - dt.timedelta(days=7) <= p.first
+                                             and p.last <= announced.last + dt.timedelta(days=31)):
+                        return p
         return None
 
     @staticmethod
-    def _expires(draft: _Draft, start: Period | None) -> Period | None:
-        """When the truce's stated term runs out: the end of a range it is given ("until 2 October
-        2022"), else a duration in the sentences of its terms ("a two-month truce", "suspend attacks
-        for six months") counted from when it took effect, or from an extension. Durations in other
-        sentences of the report are not its term ("would last 12 hours, after which the war would be
-        considered ended")."""
-        best: Period | None = None
+    def _terms_end(draft: _Draft, start: Period | None) -> dict[Ref, Period]:
+        """When each declaration says the truce's term runs out: the end of a range it is given
+        ("until 2 October 2022"), else a duration in the sentences of its terms ("a two-month truce",
+        "suspend attacks for six months") counted from when it took effect, or from the extension.
+        Durations in other sentences, or of other things, are not its term ("would last 12 hours,
+        after which the war would be considered ended", "five days of negotiations")."""
+        out: dict[Ref, Period] = {}
         for item in draft.declarations():
             reference = Period.parse(item.doc.published)
             base = (item.period if item.stage == "extended" else start) or item.period
@@ -621,27 +499,29 @@ class _Builder:
                     found: Period | None = None
                     if t.kind == "range" and t.end_value:
                         found = Period.parse(t.end_value)
-                    elif t.kind == "duration" and t.duration and base is not None and text in item.terms:
+                    elif t.kind == "duration" and t.duration and base is not None and text in item.terms \
+                            and _is_term(text, t):
                         found = after(base, t.duration)
-                    if found is not None and (best is None or found.first > best.first):
-                        best = found
-        return best
+                    if found is not None and (item.ref not in out or found.first > out[item.ref].first):
+                        out[item.ref] = found
+        return out
 
-    def _ending(self, draft: _Draft, expires: Period | None, successor: _Draft | None
+    def _ending(self, draft: _Draft, term: tuple[Ref, Period] | None, successor: _Draft | None
                 ) -> tuple[str | None, str | None, list[Ref]]:
-        """(date, how, evidence) of the end: declared (or said to have expired), else its term ran out
-        before the ledger's date, else a later truce between the same sides began."""
+        """(date, how, evidence) of the end: declared (or said to have expired), else its term (the
+        report that set it, and when it runs out) ran out before the ledger's date, else a later truce
+        between the same sides began."""
         if draft.ends:
             first = min(draft.ends, key=lambda i: i.at or dt.date.max)
             how = "lapsed" if words.has_any(words.EXPIRY, first.sentences) else "declared over"
             return first.event.date, how, [i.ref for i in draft.ends]
-        nxt = successor.first() if successor is not None else None
-        if expires is not None and expires.last < self.as_of and (nxt is None or expires.last < nxt.first):
-            return expires.value, "lapsed", []
+        nxt = successor.begun() if successor is not None else None
+        if term is not None and term[1].last < self.as_of and (nxt is None or term[1].last < nxt.first):
+            return term[1].value, "lapsed", [term[0]]
         if successor is None or nxt is None:
             return None, None, []
         evidence = [i.ref for i in successor.declarations()][:1]
-        broken = any(not self._disavowals(inc, draft) for inc in self._window(draft, nxt, False))
+        broken = any(not self._disavowals(inc, draft) for inc, _ in self._window(draft, nxt))
         return nxt.value, "broken" if broken else "replaced", evidence
 
     def _conditions(self, draft: _Draft, countries: list[str], start: Period | None,
@@ -655,7 +535,7 @@ class _Builder:
         for item in sorted(sources, key=lambda i: i.at or dt.date.min):
             authority = _AUTHORITY.get(item.stage, 1)
             for text in item.event.conditions or []:
-                deadline, duration = _deadline(text, item.period)
+                deadline, duration = deadline_of(text, item.period)
                 k = next((k for k, (c, _) in enumerate(out) if same_condition(c.text, text)), None)
                 if k is None:
                     bound = self.actors.bound_by(text, countries)
@@ -664,9 +544,12 @@ class _Builder:
                     continue
                 cond, had = out[k]
                 cond.stated.append(item.ref)
+                if cond.deadline is None and deadline is not None:
+                    cond.deadline, cond.duration = deadline, duration
                 if authority > had:
                     bound = self.actors.bound_by(text, countries)
-                    cond.text, cond.deadline, cond.duration = text, deadline, duration
+                    cond.text = text
+                    cond.deadline, cond.duration = (deadline, duration) if deadline else (cond.deadline, cond.duration)
                     cond.binds = bound.name if bound else cond.binds
                     out[k] = (cond, authority)
         conditions = [c for c, _ in out]
@@ -675,28 +558,34 @@ class _Builder:
         return conditions
 
     def _meet(self, cond: Condition, draft: _Draft, start: Period | None, end: Period | None) -> None:
-        """Find the act that met a condition: a troop_change or demand after the truce began and by
-        its deadline (and end), by the party the condition binds (a withdrawal may also be announced
+        """Find the act that met a condition: a demand (for a condition that something be demanded) or
+        a troop_change (for one that something be done), in the truce's countries, after it began and
+        by its deadline (and end), by the party the condition binds (a withdrawal may also be announced
         by the side that withdraws), whose sentences carry every concept of the condition."""
+        countries = draft.countries()
         need = words.concepts(cond.text)
         deadline = Period.parse(cond.deadline)
-        if start is not None and need:
+        if start is not None and need & words.ACT_CONCEPTS:
             limit = min([p.last for p in (deadline, end) if p] + [self.as_of])
             binds = self.actors.entity(cond.binds) if cond.binds else None
             stated = {(r.doc_id, r.sentence) for r in cond.stated}
             counterpart = draft.counterpart()
             for doc in self.documents:
                 for e in doc.events:
-                    if e.type not in ("troop_change", "demand") or (doc.id, e.sentence) in stated:
+                    # A demand meets a condition that something be demanded; presenting a timetable
+                    # or withdrawing is done, not demanded.
+                    if e.type != ("demand" if "demand" in need else "troop_change") or (doc.id, e.sentence) in stated:
                         continue
-                    when = _act_date(e, doc)
+                    when = act_date(e, doc)
                     if when is None or when.first <= start.last or when.last > limit:
+                        continue
+                    if countries and not set(countries) & set(split_names(e.country)):
                         continue
                     who = self.actors.entities(e.actor)
                     if who and binds is not None and not self.actors.any_same_side(who, [binds]) and not (
                             e.type == "troop_change" and self.actors.any_same_side(who, counterpart)):
                         continue
-                    if need <= _act_concepts(e, doc):
+                    if need <= act_concepts(e, doc):
                         cond.status, cond.met_by, cond.met_on = "met", ref(e), when.value
                         return
         if deadline is not None and deadline.last < self.as_of:
@@ -715,27 +604,41 @@ def _first(periods: list[Period]) -> Period | None:
     return min(periods, key=lambda p: (p.first, p.last)) if periods else None
 
 
+def _stale(draft: _Draft, item: Report) -> bool:
+    """No report has spoken of the truce for half a year before this one: it is not known to be in
+    force, and a report of a truce now is of a new one."""
+    heard = [i.at for i in draft.items + draft.ends if i.at]
+    return item.at is not None and bool(heard) and (item.at - max(heard)).days > _STALE_DAYS
+
+
 def _during(draft: _Draft, period: Period) -> bool:
-    """Whether the truce was in force at some time in ``period``."""
+    """Whether the truce may have been in force at some time in ``period``: begun by then, not ended
+    before, and spoken of within half a year before it (a truce no one reports is not known to hold)."""
     start, end = draft.first(), draft.end()
-    return (start is None or start.first <= period.last) and (end is None or period.first <= end.first)
+    if (start is not None and start.first > period.last) or (end is not None and period.first > end.first):
+        return False
+    heard = [i.at for i in draft.items + draft.ends if i.at and i.at <= period.last]
+    return not heard or (period.first - max(heard)).days <= _STALE_DAYS
 
 
 def _names_incident(doc: Document, idx: int, text: str, inc: Incident) -> bool:
     """Whether sentence ``idx`` of ``doc`` speaks of the incident: one of its reports sits in the
-    sentence; or the report tells of it and the sentence names its place ("the Erbil attack") or
-    refers back to "the attack" reported just before."""
-    mine = [e for d, e in inc.reports if d.id == doc.id]
+    sentence; or the report tells of it and the sentence names it by its kind and place ("the Erbil
+    attack") or refers back to "the attack" reported just before."""
+    lowered = words.normalise(text).lower()
+    mine = [e for d, e in inc.reports if d.id == doc.id and words.has(_NOUNS[e.type], lowered)]
     if not mine:
         return False
     if any(e.sentence == idx or idx in e.mentions for e in mine):
         return True
-    lowered = words.normalise(text).lower()
     if inc.location and inc.location.split()[0].lower() in lowered:
         return True
     return bool(_BACK_REFERENCE.search(lowered)) and any(idx - 2 <= e.sentence < idx for e in mine)
 
 
+# The words that name a use of force of each type ("the Erbil attack" is not the US strike on Syria).
+_NOUNS = {"attack": ("attack", "attacks", "rocket", "rockets", "drone", "drones", "bombing", "incident"),
+          "strike": ("strike", "strikes", "airstrike", "airstrikes", "raid", "raids", "bombing", "incident")}
 _BACK_REFERENCE = re.compile(r"\bthe (?:attack|strike|bombing|rocket attack|drone attack|incident)\b")
 
 
@@ -750,12 +653,20 @@ def _broke(violations: list[Violation], history: list[StatusChange]) -> Period |
     return None
 
 
+def _is_term(text: str, t: TimeExpr) -> bool:
+    """A duration that is the truce's term: "for six months", or said of the truce ("a two-month
+    truce", "a 30-hour unilateral ceasefire"), not of something else ("five days of negotiations")."""
+    if t.text.lower().startswith("for ") or _before(text, t).lower().endswith("for"):
+        return True
+    return words.has(words.TRUCE_NOUNS, " ".join(text[t.end:].split()[:2]))
+
+
 def _before(text: str, t: TimeExpr) -> str:
     """The three words before a time expression ("... truce, starting" before "tomorrow")."""
     return " ".join(text[: t.start].split()[-3:])
 
 
-def _note(item: _Item) -> str:
+def _note(item: Report) -> str:
     who = "; ".join(p.name for p in item.parties) or "?"
     return {"offered": f"offered by {who}", "agreed": f"agreed by {who}", "in effect": f"in effect ({who})",
             "extended": "extended", "holding": "reported holding"}.get(item.stage, item.stage)
@@ -767,8 +678,8 @@ def _describe(v: Violation) -> str:
     return f"{v.type}{mode} by {v.actor or 'unclaimed'}{where}"
 
 
-_ORDER = {"offered": 0, "agreed": 1, "in effect": 2, "extended": 3, "holding": 4, "violated": 5, "disavowed": 6,
-          "condition met": 7, "rejected": 8, "ended": 9}
+_ORDER = {"reported": 0, "offered": 0, "agreed": 1, "in effect": 2, "extended": 3, "holding": 4, "violated": 5,
+          "disavowed": 6, "condition met": 7, "rejected": 8, "ended": 9}
 
 
 def _chronology(h: StatusChange) -> tuple[dt.date, int]:
@@ -786,29 +697,6 @@ def _statement_date(text: str, doc: Document, incident: Period | None) -> str | 
     if days:
         return max(days).value
     return published.value if published else None
-
-
-def _act_date(event: Event, doc: Document) -> Period | None:
-    """When an act was done: a plan dated in the future ("will leave by the end of 2023") was made
-    when it was reported."""
-    p = Period.parse(event.date)
-    published = Period.parse(doc.published)
-    if p is not None and published is not None and p.first > published.last:
-        return published
-    return p or published
-
-
-def _act_concepts(event: Event, doc: Document) -> set[str]:
-    """The concepts an act's sentences carry; a date after publication in them makes a timetable."""
-    found: set[str] = set()
-    published = Period.parse(doc.published)
-    for text in _sentences(doc, event):
-        found |= words.concepts(text)
-        for t in find_time_expressions(text, published.first if published else None):
-            p = Period.parse(t.end_value or t.value)
-            if published is not None and p is not None and p.first > published.last:
-                found.add(words.DATED_CONCEPT)
-    return found
 
 
 def _sources(docs: Iterable[Document]) -> list[Source]:
@@ -839,7 +727,7 @@ def _identify(truces: list[Truce]) -> None:
 def _successors(actors: Actors, drafts: list[_Draft]) -> dict[int, _Draft]:
     """For each truce with no declared end, the next truce between the same sides, if any."""
     out: dict[int, _Draft] = {}
-    dated = sorted(((d.first(), d) for d in drafts if d.first() is not None), key=lambda x: x[0].first)  # type: ignore[union-attr]
+    dated = sorted(((first, d) for d in drafts if (first := d.first()) is not None), key=lambda x: x[0].first)
     for k, (first, d) in enumerate(dated):
         if d.ends:
             continue

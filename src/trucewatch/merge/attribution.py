@@ -54,8 +54,9 @@ def spans_of(sentence: AnalysedSentence) -> list[NamedSpan]:
 _DATELINE = re.compile(
     r"^(?:(?:[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+)*)(?:,[ \w.'’\-]{1,30})?"
     r"(?: \((?P<wire>[A-Za-z. ]+)\))?\s+[—–-]+\s+|[A-Z][\w ]{1,30}/\s+)")
-_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,;:]+?)(?=\s*(?:[,;:]|\.\s+(?=(?-i:[A-Z]))|\.?[\"”’]?\s*$|\s+(?:which|who|as)\s))",
-                        re.IGNORECASE)
+# "according to X": X ends at a comma, a sentence's end (not the dot of "U.S."), or a relative clause.
+_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,;:]+?)"
+                        r"(?=\s*(?:[,;:]|\.\s+(?=(?-i:[A-Z]))|\.?[\"”’]?\s*$|\s+(?:which|who|as)\s))", re.IGNORECASE)
 _VERB = re.compile(r"\b(?:said|says|say|confirmed|confirms|reported|reports|announced|announces|stated|states|"
                    r"added|noted|tweeted|warned|told|tells)\b")
 _TOLD = re.compile(r"\s*(?:the\s+)?(?P<via>[A-Z][\w&'’-]*(?:\.[A-Z])*(?:\s+[A-Z][\w&'’-]*){0,4})")

@@ -64,7 +64,8 @@ _NEGATED = re.compile(r"\b(?:short\s+of|not|never|without|refused\s+to|declined\
                       re.IGNORECASE)
 _UNSPECIFIED = frozenset({"those", "them", "him", "her", "it", "anyone", "whoever", "the perpetrators",
                           "those behind it", "the attackers"})
-_GROUP_NOUNS = frozenset({"militia", "militias", "group", "groups", "faction", "factions", "fighters", "militants"})
+_DESCRIBED = re.compile(r"\s*((?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?"
+                        r"(?:militias?|groups?|factions?|fighters|militants))\b")
 _FILLER = re.compile(r"(?:\s+(?:had|has|have|also|later|strongly|flatly|swiftly|quickly|immediately|reportedly|"
                      r"publicly|repeatedly|already|since|then|on\s+\w+|itself|themselves))+$", re.IGNORECASE)
 _NOT_PARTIES = frozenset({"A", "An", "It", "They", "He", "She", "This", "That", "But", "And", "In", "On",
@@ -137,19 +138,17 @@ def _party_before(text: str, pos: int, spans: Sequence[NamedSpan]) -> str | None
     clause_start = max(text.rfind(c, 0, pos) for c in ";:") + 1
     known = [s for s in spans if clause_start <= s.start and s.end <= pos and pos - s.end <= _WINDOW and not s.is_place]
     if known:
-        names = [known[-1]]
+        joined = [known[-1]]
         for s in reversed(known[:-1]):
-            if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[s.end:names[0].start]):
-                names.insert(0, s)
+            if re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[s.end:joined[0].start]):
+                joined.insert(0, s)
             else:
                 break
-        return "; ".join(dict.fromkeys(s.name for s in names))
+        return "; ".join(dict.fromkeys(s.name for s in joined))
     before = _FILLER.sub("", text[clause_start:pos].rstrip())
-    cue = None
-    for cue in _NAME_CUE.finditer(before):
-        pass
-    if cue is not None and cue.end() >= len(before.rstrip(" \"”'’")) - 1:
-        return cue.group("name")
+    cues = list(_NAME_CUE.finditer(before))
+    if cues and cues[-1].end() >= len(before.rstrip(" \"”'’")) - 1:
+        return cues[-1].group("name")
     names = [m for m in _CAPITALISED.finditer(before) if _is_name(m, before)]
     if names and names[-1].end() >= len(before.rstrip(" \"”'’)")) - 1:
         return _name(names[-1])
@@ -170,7 +169,7 @@ def _party_after(text: str, pos: int, spans: Sequence[NamedSpan], limit: int | N
     names = [m for m in _CAPITALISED.finditer(window) if _is_name(m, window)]
     if names and names[0].start() <= 25:
         return _name(names[0])
-    described = re.match(r"\s*((?:an?|the)\s+(?:[\w'’-]+\s+){0,3}?(?:%s))\b" % "|".join(_GROUP_NOUNS), window)
+    described = _DESCRIBED.match(window)
     return described.group(1) if described else None
 
 

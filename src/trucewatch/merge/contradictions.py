@@ -44,10 +44,14 @@ def find_contradictions(mentions: Sequence[MentionRecord], knowledge: Knowledge)
     check("location", lambda m: m.event.location,
           lambda a, b: knowledge.place_relation(str(a), str(b)) in ("near", "different"))
     check("actor", lambda m: frozenset(split_names(m.event.actor)) or None,
-          lambda a, b: not any(knowledge.actor_relation(x, y) != "other" for x in a for y in b))  # type: ignore[attr-defined]
-    for attribute in ("killed", "injured"):
-        check(attribute, lambda m, a=attribute: getattr(m.event, a), lambda a, b: a != b)
+          lambda a, b: not any(knowledge.actor_relation(x, y) != "other" for x in _names(a) for y in _names(b)))
+    check("killed", lambda m: m.event.killed, lambda a, b: a != b)
+    check("injured", lambda m: m.event.injured, lambda a, b: a != b)
     return out
+
+
+def _names(value: Hashable) -> frozenset[str]:
+    return value if isinstance(value, frozenset) else frozenset({str(value)})
 
 
 def _group(mentions: Sequence[MentionRecord],

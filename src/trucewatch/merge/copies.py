@@ -59,10 +59,9 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 @cache
-def _permutations() -> np.ndarray:
-    """The permutation parameters, drawn once: building a MinHash draws them anew each time."""
-    permutations: np.ndarray = MinHash(num_perm=NUM_PERM).permutations
-    return permutations
+def _empty() -> MinHash:
+    """An empty MinHash to copy: building one draws its permutations anew each time."""
+    return MinHash(num_perm=NUM_PERM)
 
 
 @cache
@@ -75,7 +74,7 @@ def _bands() -> tuple[tuple[int, int], ...]:
 
 def signature(shingle_set: set[str]) -> np.ndarray:
     """The MinHash hash values of a shingle set (an empty set gives the all-maximum signature)."""
-    m = MinHash(num_perm=NUM_PERM, permutations=_permutations())
+    m = _empty().copy()
     m.update_batch([s.encode("utf-8") for s in shingle_set])
     values: np.ndarray = m.hashvalues
     return values

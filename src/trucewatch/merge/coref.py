@@ -11,16 +11,19 @@ Hard conditions (any failure: not the same event):
   in Washington); three days for a truce, which is announced, signed and takes effect over days;
 * not a report that already tells the event: one report annotates one real event once, so two
   events of one report are two events;
-* an attack or strike cannot have happened after a report of it was published.
+* an attack or strike cannot have happened after a report of it was published;
+* attacks by different means (rockets, drones) are two attacks.
 
 Then the evidence is weighed (``Weights``): a date to the day, the same or a containing place (a
 base in its city or province, via the gazetteer's province, country and coordinates), the same or
 related actor and target (a member group and its umbrella, the US and the US-led coalition, via
 the gazetteer's relations), the same mode, equal casualty figures, the same evidence sentence (a
-syndicated copy). Disagreements weigh against: another place far away, unrelated actors, rockets
-against drones. A mention joins the best candidate whose score reaches ``JOIN`` *and* that shares
-an anchor (a day, a place, an actor, a party of a truce, a casualty figure of two or more, or
-the sentence itself): type, month and target alone ("a US strike on Iran in June") never suffice.
+syndicated copy). Disagreements weigh against: another place far away, another country, unrelated
+actors, a strike from the ground against one from the air. A mention joins the best candidate whose
+score reaches ``JOIN`` *and* that shares an anchor: a day, a place, an actor, a party of a truce, a
+casualty figure of two or more, the sentence itself, or the same news cycle (both told as news by
+reports published within two days). Type, month and target alone ("a US strike on Iran in June")
+never suffice.
 
 A background mention ("the attack on Ain al-Asad on 3 March") is compared like any other, so it
 joins the event it refers to; when several candidates score alike, the one more sources report
@@ -37,9 +40,9 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from trucewatch.extract.roles import PLACE_RANK, related
+from trucewatch.extract.roles import PLACE_RANK, is_state, related
 from trucewatch.models import Entity, Event
 from trucewatch.resolve.names import Gazetteer, plain_words
 
@@ -56,6 +59,8 @@ DEFAULT_SLACK = 1
 MAX_SLACK = max(DEFAULT_SLACK, *DAY_SLACK.values())
 # A report can be published a little after the event's day in another time zone.
 PUBLISHED_SLACK = 3
+# Reports published this many days apart that both tell an event as news tell the same day's news.
+NEWS_CYCLE = 2
 # A place within this distance of a city is in it (Baghdad airport, the Green Zone, a neighbourhood).
 CITY_KM = 30.0
 # A town and a base this close are plausibly where a rocket was fired from and where it fell.
@@ -79,15 +84,15 @@ class Weights:
     country_disjoint: float = -3
     actor_same: float = 2
     actor_related: float = 1
-    actor_other: float = -3
+    actor_other: float = -4
     target_same: float = 2
     target_related: float = 1
     target_other: float = -2
     party_cap: float = 3
+    party_state: float = 1
     party_none: float = -3
     mode_same: float = 1
-    mode_clash: float = -4
-    air_mode_clash: float = -2
+    mode_clash: float = -2  # a strike from the air against one on the ground (a raid is from the air)
     casualties_same: float = 1
     evidence_same: float = 5
 
@@ -190,7 +195,7 @@ class Knowledge:
             return "same"
         if place_rank(ea) > place_rank(eb):
             ea, eb = eb, ea
-        if _contains(ea, eb):
+        if _contains(ea, eb) or (place_rank(ea) == place_rank(eb) and _contains(eb, ea)):
             return "within"
         km = distance_km(ea, eb)
         if place_rank(ea) != place_rank(eb) and km is not None and km <= NEAR_KM:
@@ -219,7 +224,9 @@ def _name_inside(short: str, long: str) -> bool:
 
 
 def _contains(coarse: Entity, fine: Entity) -> bool:
-    """Whether the coarser place (by rank) contains the finer one."""
+    """Whether the coarser place (by rank) contains the finer one: a country or a province what lies
+    in it; a city the bases, facilities and districts of its province within ``CITY_KM`` (and a
+    neighbourhood filed as a city); a base or facility nothing but places named after it."""
     if coarse.type in ("country", "state"):
         return (fine.country or "") == (coarse.country or coarse.name)
     if fine.country and coarse.country and fine.country != coarse.country:
@@ -228,7 +235,7 @@ def _contains(coarse: Entity, fine: Entity) -> bool:
         return _same_name(fine.province, coarse.name) or _name_inside(coarse.name, fine.name)
     if _name_inside(coarse.name, fine.name):
         return True
-    if not fine.province or fine.province != coarse.province:
+    if place_rank(coarse) != 2 or not fine.province or fine.province != coarse.province:
         return False
     km = distance_km(coarse, fine)
     if km is not None:
@@ -288,6 +295,7 @@ class Mention:
     injured: int | None = None
     date_source: str | None = None
     evidence: str | None = None  # evidence_key
+    background: bool = False
 
     @classmethod
     def of(cls, event_id: int, event: Event, published: str | None) -> Mention:
@@ -296,30 +304,44 @@ class Mention:
             mode=event.mode, actors=split_names(event.actor), targets=split_names(event.target),
             location=event.location, countries=split_names(event.country), killed=event.killed,
             injured=event.injured, date_source=event.date_source, evidence=evidence_key(event.evidence),
+            background=event.background,
         )
 
 
 @dataclass
 class Profile:
-    """A merged event as coreference sees it: its merged date and everything its reports say."""
+    """A merged event as coreference sees it: its merged values and everything its reports say.
+
+    A mention agrees with an event when it agrees with any report of it (one report names the base,
+    another the city; one the group, another its umbrella), but it conflicts with the event when it
+    conflicts with the event's *merged* value: otherwise one wrong report (the city instead of the
+    base, an unnamed group) would let a second event in, then a third, one link at a time.
+    """
 
     type: str
-    date: str | None
+    date: str | None = None
+    actor: str | None = None
+    target: str | None = None
+    location: str | None = None
+    mode: str | None = None
     earliest_published: str | None = None
     sources: int = 1
     actors: set[str] = field(default_factory=set)
     targets: set[str] = field(default_factory=set)
     locations: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
     modes: set[str] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
     killed: set[int] = field(default_factory=set)
     injured: set[int] = field(default_factory=set)
     docs: set[str] = field(default_factory=set)
     evidence: set[str] = field(default_factory=set)
+    news: set[str] = field(default_factory=set)  # publication days of the reports that tell it as news
 
     @classmethod
-    def of(cls, type: str, date: str | None, mentions: Iterable[Mention], sources: int = 1) -> Profile:
-        p = cls(type=type, date=date, sources=sources)
+    def of(cls, values: Event, mentions: Iterable[Mention], sources: int = 1) -> Profile:
+        """The profile of a merged event with merged ``values`` and these mentions."""
+        p = cls(type=values.type, date=values.date, actor=values.actor, target=values.target,
+                location=values.location, mode=values.mode, sources=sources)
         for m in mentions:
             p.add(m)
         return p
@@ -329,9 +351,9 @@ class Profile:
         self.targets.update(m.targets)
         if m.location:
             self.locations.add(m.location)
-        self.countries.update(m.countries)
         if m.mode and m.mode != "unknown":
             self.modes.add(m.mode)
+        self.countries.update(m.countries)
         if m.killed is not None:
             self.killed.add(m.killed)
         if m.injured is not None:
@@ -339,6 +361,8 @@ class Profile:
         self.docs.add(m.doc_id)
         if m.evidence:
             self.evidence.add(m.evidence)
+        if not m.background and m.published:
+            self.news.add(m.published[:10])
         if m.published and (self.earliest_published is None or m.published < self.earliest_published):
             self.earliest_published = m.published
 
@@ -347,19 +371,19 @@ class Profile:
         return self.actors | self.targets | self.locations
 
     def to_json(self) -> str:
-        return json.dumps({
-            "type": self.type, "date": self.date, "earliest_published": self.earliest_published,
-            "sources": self.sources, **{k: sorted(getattr(self, k)) for k in _SETS},
-        }, ensure_ascii=False)
+        return json.dumps({**{k: getattr(self, k) for k in _VALUES}, **{k: sorted(getattr(self, k)) for k in _SETS}},
+                          ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Profile:
-        data = json.loads(text)
-        return cls(type=data["type"], date=data["date"], earliest_published=data["earliest_published"],
-                   sources=data["sources"], **{k: set(data[k]) for k in _SETS})
+        data: dict[str, Any] = json.loads(text)
+        fields: dict[str, Any] = {k: data[k] for k in _VALUES}
+        fields.update((k, set(data[k])) for k in _SETS)
+        return cls(**fields)
 
 
-_SETS = ("actors", "targets", "locations", "countries", "modes", "killed", "injured", "docs", "evidence")
+_VALUES = ("type", "date", "actor", "target", "location", "mode", "earliest_published", "sources")
+_SETS = ("actors", "targets", "locations", "modes", "countries", "killed", "injured", "docs", "evidence", "news")
 
 
 # ---- scoring ---------------------------------------------------------------------------------
@@ -420,7 +444,7 @@ def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGH
             return None
 
     # Places and countries.
-    place = _best_place(m.location, p.locations, knowledge)
+    place = _place(m.location, p, knowledge)
     if place == "same":
         add(weights.place_same, "place", anchor=True)
     elif place == "within":
@@ -439,14 +463,14 @@ def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGH
     if m.type in TRUCE:
         _score_parties(set(m.actors) | set(m.targets), p.actors | p.targets, knowledge, weights, tally)
     else:
-        relation = _best_actor(m.actors, p.actors, knowledge)
+        relation = _actor(m.actors, p.actors, p.actor, knowledge)
         if relation == "same":
             add(weights.actor_same, "actor", anchor=True)
         elif relation == "related":
             add(weights.actor_related, "actor-related", anchor=True)
         elif relation == "other":
             add(weights.actor_other, "actor-other")
-        relation = _best_actor(m.targets, p.targets, knowledge)
+        relation = _actor(m.targets, p.targets, p.target, knowledge)
         if relation == "same":
             add(weights.target_same, "target")
         elif relation == "related":
@@ -456,17 +480,20 @@ def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGH
 
     # How, and with what toll.
     if m.type in FORCE and m.mode and m.mode != "unknown" and p.modes:
-        if m.mode in p.modes:
+        merged = p.mode if p.mode and p.mode != "unknown" else m.mode
+        if m.mode in p.modes and (m.mode == merged or {m.mode, merged} <= _AIR_MODES):
             add(weights.mode_same, "mode")
-        elif m.type == "strike" and m.mode in _AIR_MODES and p.modes <= _AIR_MODES:
-            pass  # a drone strike is an air strike; an air raid is an airstrike
-        else:
-            add(weights.mode_clash if m.type == "attack" else weights.air_mode_clash, "mode-other")
+        elif m.type == "attack":
+            return None  # rockets and drones the same day are two attacks
+        elif not ({m.mode} | p.modes) <= _AIR_MODES:  # a drone strike is an air strike
+            add(weights.mode_clash, "mode-other")
     same_toll = [n for n, known in ((m.killed, p.killed), (m.injured, p.injured)) if n is not None and n in known]
     if same_toll:
         add(weights.casualties_same, "toll", anchor=max(same_toll) >= 2)
     if m.evidence and m.evidence in p.evidence:
         add(weights.evidence_same, "same-sentence", anchor=True)
+    if _same_news_cycle(m, p):
+        add(0, "news-cycle", anchor=True)
     return Match(tally.total, tally.anchored, tuple(tally.reasons))
 
 
@@ -481,30 +508,58 @@ def _after_report_ok(m: Mention, p: Profile, ms: DateSpan | None, ps: DateSpan |
     return not (ps is not None and m_pub is not None and ps.lo > m_pub + slack)
 
 
-def _best_place(location: str | None, locations: set[str], knowledge: Knowledge) -> PlaceRelation | None:
-    if not location or not locations:
+def _same_news_cycle(m: Mention, p: Profile) -> bool:
+    """Both told as news by reports published within ``NEWS_CYCLE`` days: the same day's story."""
+    day = _published(m.published)
+    if m.background or day is None:
+        return False
+    return any(abs((day - other).days) <= NEWS_CYCLE for other in map(_published, p.news) if other is not None)
+
+
+def _place(location: str | None, p: Profile, knowledge: Knowledge) -> PlaceRelation | None:
+    """How a mention's place relates to an event's: the closest relation to any place its reports
+    name, unless it lies elsewhere than the event's merged place (see ``Profile``)."""
+    if not location or not p.locations:
         return None
+    if p.location and knowledge.place_relation(location, p.location) == "different":
+        return "different"
     order: tuple[PlaceRelation, ...] = ("same", "within", "near", "unknown", "different")
-    found = {knowledge.place_relation(location, other) for other in locations}
+    found = {knowledge.place_relation(location, other) for other in p.locations}
     return next(r for r in order if r in found)
 
 
-def _best_actor(names: Sequence[str], others: set[str], knowledge: Knowledge) -> ActorRelation | None:
-    if not names or not others:
+def _actor(names: Sequence[str], given: set[str], merged: str | None, knowledge: Knowledge) -> ActorRelation | None:
+    """How a mention's actors (or targets) relate to an event's: the closest relation to any name
+    its reports give, unless they are unrelated to the event's merged name (see ``Profile``)."""
+    if merged and _best_actor(names, split_names(merged), knowledge) == "other":
+        return "other"
+    return _best_actor(names, given, knowledge)
+
+
+def _best_actor(names: Iterable[str], others: Iterable[str], knowledge: Knowledge) -> ActorRelation | None:
+    """The closest relation between two sets of names (several actors of one event: "KH; KSS")."""
+    pairs = [(a, b) for a in names for b in others]
+    if not pairs:
         return None
-    found = {knowledge.actor_relation(a, b) for a in names for b in others}
+    found = {knowledge.actor_relation(a, b) for a, b in pairs}
     return "same" if "same" in found else "related" if "related" in found else "other"
 
 
 def _score_parties(mine: set[str], theirs: set[str], knowledge: Knowledge, weights: Weights,
                    tally: _Tally) -> None:
-    """The sides of a truce are unordered: each party of the mention found among the event's."""
+    """The sides of a truce are unordered: each party of the mention found among the event's. A
+    state found on both sides counts for less: the United States is the counterpart of every truce
+    the militias offer, so sharing it says little about which truce it is."""
     if not mine or not theirs:
         return
     points = 0.0
     for a in mine:
         relation = _best_actor((a,), theirs, knowledge)
-        points += weights.actor_same if relation == "same" else weights.actor_related if relation == "related" else 0
+        if relation == "other":
+            continue
+        entity = knowledge.entity(a, "actor")
+        points += weights.party_state if entity is not None and is_state(entity) else (
+            weights.actor_same if relation == "same" else weights.actor_related)
     if points:
         tally.add(min(points, weights.party_cap), "parties", anchor=True)
     else:

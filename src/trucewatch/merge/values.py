@@ -15,6 +15,9 @@ from trucewatch.merge.coref import Knowledge, date_span, split_names
 from trucewatch.merge.records import MentionRecord, Provenance
 from trucewatch.models import Event
 
+_LATEST = ("the figure of the latest report that tells the event as news (a retelling as background only "
+           "when no news report gives one), unless independent reports published that day give another: "
+           "then the figure most of them give, the higher on a tie")
 RULES: dict[str, str] = {
     "type": "the type every mention shares",
     "date": "the most specific date the reports give (one inferred from a publication date only when no "
@@ -28,10 +31,8 @@ RULES: dict[str, str] = {
     "target": "the name most independent sources give; ties: the more specific, then the earliest report",
     "mode": "the mode most independent sources give ('unknown' only when no report gives one); "
             "ties: the earliest report",
-    "killed": "the figure of the latest report, unless independent reports published the same day give "
-              "another: then the figure most of them give, the higher on a tie",
-    "injured": "the figure of the latest report, unless independent reports published the same day give "
-               "another: then the figure most of them give, the higher on a tie",
+    "killed": _LATEST,
+    "injured": _LATEST,
     "conditions": "every condition any report gives, in the order first reported",
     "mediators": "every mediator any report names, in the order first reported",
     "background": "news (false) when any report tells the event as news",
@@ -90,8 +91,7 @@ def merge_values(mentions: Sequence[MentionRecord], knowledge: Knowledge) -> tup
 
     for attr in ("actor", "target"):
         named = [m for m in ordered if getattr(m.event, attr)]
-        best = _most_supported(named, lambda m, a=attr: frozenset(split_names(getattr(m.event, a))),
-                               prefer=lambda m, a=attr: _specificity(getattr(m.event, a), knowledge))
+        best = _most_supported(named, _names_of(attr), prefer=_specificity_of(attr, knowledge))
         choose(attr, getattr(best.event, attr) if best else None, best)
 
     moded = [m for m in ordered if m.event.mode and m.event.mode != "unknown"]
@@ -139,6 +139,15 @@ def _most_supported(mentions: Sequence[MentionRecord], value: Callable[[MentionR
     return first[best]
 
 
+def _names_of(attr: str) -> Callable[[MentionRecord], Hashable]:
+    """A mention's names in ``attr`` as a set: "A; B" and "B; A" are one value."""
+    return lambda m: frozenset(split_names(getattr(m.event, attr)))
+
+
+def _specificity_of(attr: str, knowledge: Knowledge) -> Callable[[MentionRecord], float]:
+    return lambda m: _specificity(getattr(m.event, attr), knowledge)
+
+
 def _specificity(names: str | None, knowledge: Knowledge) -> int:
     """2 a named group, state or person; 1 an umbrella or coalition; 0 a description of unnamed groups."""
     parts = split_names(names)
@@ -151,9 +160,11 @@ def _specificity(names: str | None, knowledge: Knowledge) -> int:
 
 
 def _latest_figure(ordered: Sequence[MentionRecord], attr: str) -> MentionRecord | None:
-    """The latest report's figure, or, when independent reports of that day disagree, the figure
-    most of them give (the higher on a tie: tolls are revised upwards, rarely down)."""
+    """The latest news report's figure, or, when independent reports of that day disagree, the
+    figure most of them give (the higher on a tie: tolls are revised upwards, rarely down). A
+    retelling as background a year later is no update of the toll, so it counts only alone."""
     given = [m for m in ordered if getattr(m.event, attr) is not None]
+    given = [m for m in given if not m.event.background] or given
     if not given:
         return None
     last_day = given[-1].published

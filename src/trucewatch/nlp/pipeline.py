@@ -152,6 +152,12 @@ def _describes_person(s: AnalysedSentence, m: EntityMention) -> bool:
     return any(x.start in (m.end, m.end + 1) and x.entity.type == "person" for x in s.entities)
 
 
+def _prose(paragraph: str) -> bool:
+    """A headline, standfirst or caption ends without a full stop; a long unpunctuated paragraph is
+    still prose (some archives strip the final stop)."""
+    return paragraph.endswith(_TERMINAL) or len(paragraph.split()) >= 40
+
+
 class Analyser:
     """Builds the spaCy pipeline once and turns documents into analysed sentences."""
 
@@ -198,8 +204,27 @@ class Analyser:
         return nlp
 
     def paragraphs(self, document: Document) -> Iterator[tuple[int, str]]:
-        """(offset, text) of each non-empty line that is not furniture, skipping the headline and
-        any line that is not prose: standfirsts, subheads and captions end without a full stop."""
+        """(offset, text) of each paragraph of prose: hard-wrapped lines are joined back (wire copy
+        breaks lines mid-sentence), and lines that are not prose are skipped: the headline, and
+        standfirsts, subheads and captions, which end without a full stop."""
+        pending: tuple[int, str] | None = None
+        for offset, line in self._lines(document):
+            if pending is not None:
+                p_off, p_text = pending
+                gap = document.text[p_off + len(p_text):offset]
+                wrapped = line[:1].islower() or len(p_text.rsplit("\n", 1)[-1]) >= 50
+                if not p_text.endswith(_TERMINAL) and wrapped and not gap.strip() and gap.count("\n") == 1:
+                    # The line break fell inside a sentence: rejoin, keeping offsets into the text.
+                    pending = (p_off, document.text[p_off:offset + len(line)].replace("\n", " "))
+                    continue
+                if _prose(p_text):
+                    yield pending
+            pending = (offset, line)
+        if pending is not None and _prose(pending[1]):
+            yield pending
+
+    def _lines(self, document: Document) -> Iterator[tuple[int, str]]:
+        """(offset, text) of each non-empty line that is not furniture, without the headline."""
         first = True
         for start, end in document.kept_spans():
             chunk = document.text[start:end]
@@ -214,8 +239,6 @@ class Analyser:
                     first = False
                     if document.title and stripped == document.title.strip():
                         continue
-                if not stripped.endswith(_TERMINAL) and len(stripped.split()) < 40:
-                    continue  # a headline, standfirst or caption; a long unpunctuated line is still prose
                 lead = len(line) - len(line.lstrip())
                 yield line_start + lead, stripped
 

@@ -26,6 +26,7 @@ from types import TracebackType
 from typing import Any, Literal, Self
 
 from trucewatch.errors import StoreError
+from trucewatch.merge.records import Attribution, Claim, Contradiction, MentionRecord, MergedEvent, Provenance
 from trucewatch.models import Document, Entity, Event, Rejection, Removal, Sentence
 from trucewatch.store.migrations import migrate, schema_version
 
@@ -406,3 +407,336 @@ class Store:
             ((entity_id, n, surfaces[entity_id]) for entity_id, n in totals.items()),
             key=lambda item: (-item[1], item[0]),
         )
+
+    def entity_summaries(
+        self, *, provisional: bool = False, type: str | None = None
+    ) -> list[tuple[Entity, list[tuple[str, int]]]]:
+        """Every entity the stored reports mention, with each spelling met and its number of
+        mentions (most frequent first); most mentioned entity first, then by name.
+
+        ``provisional`` keeps only entities awaiting curation, ``type`` only one entity type. What
+        curation lists (``trucewatch entities list``): an entity whose record is not stored still
+        shows, under its id and type "unknown", so no mention is hidden from the curator.
+        """
+        rows = self._conn.execute(
+            """SELECT m.entity_id, m.surface, count(*) AS n, coalesce(e.name, m.entity_id) AS name,
+                      coalesce(e.type, 'unknown') AS type, e.country, e.province, e.lat, e.lon,
+                      coalesce(e.aliases, '[]') AS aliases, coalesce(e.relations, '[]') AS relations,
+                      coalesce(e.provisional, 0) AS provisional
+               FROM entity_mentions m LEFT JOIN entities e ON e.id = m.entity_id
+               WHERE (? = 0 OR e.provisional = 1) AND (? IS NULL OR coalesce(e.type, 'unknown') = ?)
+               GROUP BY m.entity_id, m.surface""",
+            (int(provisional), type, type),
+        )
+        found: dict[str, tuple[Entity, list[tuple[str, int]]]] = {}
+        for row in rows:
+            if row["entity_id"] not in found:
+                entity = Entity(
+                    id=row["entity_id"], name=row["name"], type=row["type"], country=row["country"],
+                    province=row["province"], lat=row["lat"], lon=row["lon"], aliases=json.loads(row["aliases"]),
+                    relations=json.loads(row["relations"]), provisional=bool(row["provisional"]),
+                )
+                found[row["entity_id"]] = (entity, [])
+            found[row["entity_id"]][1].append((row["surface"], row["n"]))
+        for _, spellings in found.values():
+            spellings.sort(key=lambda s: (-s[1], s[0]))
+        return sorted(found.values(), key=lambda item: (-sum(n for _, n in item[1]), item[0].name, item[0].id))
+
+    # ---- events merged across reports (trucewatch.merge) ------------------------------------------
+    # The merger reads and writes through these methods inside ``transaction``; none of them opens
+    # a transaction of its own, so one document's merge commits or rolls back as a whole.
+
+    @contextmanager
+    def transaction(self, what: str) -> Iterator[None]:
+        """One write transaction for a unit of work made of several calls (a document's merge)."""
+        with self._transaction(what):
+            yield
+
+    def merge_queue(self) -> list[str]:
+        """Documents whose merge is pending (filled by triggers when documents or events change)."""
+        return [row[0] for row in self._conn.execute("SELECT doc_id FROM merge_queue ORDER BY rowid")]
+
+    def dequeue(self, doc_id: str) -> None:
+        self._conn.execute("DELETE FROM merge_queue WHERE doc_id = ?", (doc_id,))
+
+    def event_rows(self, doc_id: str) -> list[tuple[int, Event]]:
+        """A document's events with their row ids, in the order they were saved."""
+        rows = self._conn.execute("SELECT * FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))
+        return [(row["id"], self._event(row)) for row in rows]
+
+    def entity_spans(self, doc_id: str) -> list[tuple[str, str, int, int, str | None, str | None]]:
+        """(entity_id, surface, start, end, canonical name, type) of a document's entity mentions;
+        name and type are None for an entity that is not stored."""
+        rows = self._conn.execute(
+            'SELECT m.entity_id, m.surface, m."start", m."end", e.name, e.type FROM entity_mentions m '
+            'LEFT JOIN entities e ON e.id = m.entity_id WHERE m.doc_id = ? ORDER BY m."start"', (doc_id,))
+        return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    def document_text(self, doc_id: str) -> tuple[str, list[Removal]] | None:
+        """A document's text and its furniture, without loading sentences and events."""
+        row = self._conn.execute("SELECT text, removed FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else (row["text"], [Removal(**r) for r in json.loads(row["removed"])])
+
+    def replace_signature(self, doc_id: str, content_hash: str, minhash: bytes, keys: Sequence[int]) -> None:
+        """Store a document's MinHash signature and LSH band keys, replacing any older ones."""
+        self._conn.execute(
+            "INSERT INTO doc_signatures (doc_id, content_hash, minhash) VALUES (?, ?, ?) ON CONFLICT(doc_id) "
+            "DO UPDATE SET content_hash = excluded.content_hash, minhash = excluded.minhash",
+            (doc_id, content_hash, minhash))
+        self._conn.execute("DELETE FROM doc_bands WHERE doc_id = ?", (doc_id,))
+        self._conn.executemany('INSERT INTO doc_bands ("key", doc_id) VALUES (?, ?)', [(k, doc_id) for k in keys])
+
+    def band_candidates(self, keys: Sequence[int], doc_id: str) -> list[str]:
+        """Other documents that share at least one LSH band key: the candidates to be copies."""
+        if not keys:
+            return []
+        marks = ", ".join("?" for _ in keys)
+        rows = self._conn.execute(
+            f'SELECT DISTINCT doc_id FROM doc_bands WHERE "key" IN ({marks}) AND doc_id != ? ORDER BY doc_id',
+            (*keys, doc_id))
+        return [row[0] for row in rows]
+
+    def replace_copies(self, doc_id: str, copies: Sequence[tuple[str, float]]) -> list[str]:
+        """Set the documents ``doc_id`` is a copy of ((other id, Jaccard)); returns the old ones."""
+        old = [row[0] for row in self._conn.execute("SELECT other_id FROM doc_copies WHERE doc_id = ?", (doc_id,))]
+        self._conn.execute("DELETE FROM doc_copies WHERE doc_id = ? OR other_id = ?", (doc_id, doc_id))
+        self._conn.executemany(
+            "INSERT INTO doc_copies (doc_id, other_id, jaccard) VALUES (?, ?, ?)",
+            [row for other, jac in copies for row in ((doc_id, other, jac), (other, doc_id, jac))])
+        return old
+
+    def copies_of(self, doc_id: str) -> list[tuple[str, float]]:
+        """(other document, Jaccard similarity) for every stored copy of a document."""
+        rows = self._conn.execute(
+            "SELECT other_id, jaccard FROM doc_copies WHERE doc_id = ? ORDER BY other_id", (doc_id,))
+        return [(row[0], row[1]) for row in rows]
+
+    def copy_pairs(self, doc_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """The copy pairs among ``doc_ids`` (each pair once)."""
+        if len(doc_ids) < 2:
+            return []
+        marks = ", ".join("?" for _ in doc_ids)
+        rows = self._conn.execute(
+            f"SELECT doc_id, other_id FROM doc_copies WHERE doc_id < other_id AND doc_id IN ({marks}) "
+            f"AND other_id IN ({marks})", (*doc_ids, *doc_ids))
+        return [(row[0], row[1]) for row in rows]
+
+    def detach_document(self, doc_id: str) -> set[int]:
+        """Take a document's mentions out of their merged events; returns those events' ids."""
+        ids = {row[0] for row in self._conn.execute(
+            "SELECT DISTINCT merged_id FROM merged_mentions WHERE doc_id = ?", (doc_id,))}
+        self._conn.execute("DELETE FROM merged_mentions WHERE doc_id = ?", (doc_id,))
+        self._conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
+        return ids
+
+    def detach_mentions(self, event_ids: Sequence[int]) -> None:
+        self._conn.executemany("DELETE FROM merged_mentions WHERE event_id = ?", [(i,) for i in event_ids])
+
+    def dirty_merged(self) -> list[int]:
+        """Merged events that lost a mention since they were last checked."""
+        return [row[0] for row in self._conn.execute("SELECT id FROM merged_events WHERE dirty = 1 ORDER BY id")]
+
+    def merged_ids_of_documents(self, doc_ids: Sequence[str]) -> set[int]:
+        """The merged events that the given documents report."""
+        if not doc_ids:
+            return set()
+        marks = ", ".join("?" for _ in doc_ids)
+        return {row[0] for row in self._conn.execute(
+            f"SELECT DISTINCT merged_id FROM merged_mentions WHERE doc_id IN ({marks})", tuple(doc_ids))}
+
+    def merge_candidates(self, type: str, lo: str | None, hi: str | None,
+                         names: Sequence[str] = ()) -> list[tuple[int, str]]:
+        """(id, profile JSON) of the merged events of ``type`` a mention might belong to.
+
+        With a date range (ISO days ``lo``..``hi``): the events whose date range overlaps it, and
+        the undated ones. Without (an undated mention): the events that share one of ``names``.
+        """
+        if lo is not None and hi is not None:
+            rows = self._conn.execute(
+                "SELECT id, profile FROM merged_events WHERE type = ? AND "
+                "((date_lo <= ? AND date_hi >= ?) OR date_lo IS NULL) ORDER BY id", (type, hi, lo))
+        elif names:
+            marks = ", ".join("?" for _ in names)
+            rows = self._conn.execute(
+                f"SELECT id, profile FROM merged_events WHERE type = ? AND id IN "
+                f"(SELECT merged_id FROM merged_names WHERE name IN ({marks})) ORDER BY id", (type, *names))
+        else:
+            return []
+        return [(row[0], row[1]) for row in rows]
+
+    def create_merged(self, type: str) -> int:
+        """A new, empty merged event; ``update_merged`` fills it once its mentions are added."""
+        now = _now()
+        cur = self._conn.execute(
+            "INSERT INTO merged_events (type, created_at, updated_at) VALUES (?, ?, ?)", (type, now, now))
+        return int(cur.lastrowid or 0)
+
+    def add_mention(self, event_id: int, merged_id: int, doc_id: str, lead: bool, score: float | None) -> None:
+        self._conn.execute(
+            "INSERT INTO merged_mentions (event_id, merged_id, doc_id, lead, score) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET merged_id = excluded.merged_id, doc_id = excluded.doc_id, "
+            "lead = excluded.lead, score = excluded.score",
+            (event_id, merged_id, doc_id, int(lead), score))
+
+    def delete_merged(self, merged_id: int) -> None:
+        self._conn.execute("DELETE FROM merged_events WHERE id = ?", (merged_id,))
+
+    def update_merged(self, merged_id: int, values: Event, provenance: dict[str, Provenance], *, profile: str,
+                      names: Sequence[str], sources: dict[int, str], contradictions: Sequence[Contradiction],
+                      date_range: tuple[str, str] | None) -> None:
+        """Write a merged event's values, provenance, profile and contradictions, and the independent
+        source of each of its mentions (``sources``: event id -> source document id)."""
+        reports = len(set(self._conn.execute(
+            "SELECT doc_id FROM merged_mentions WHERE merged_id = ?", (merged_id,)).fetchall()))
+        self._conn.execute(
+            """UPDATE merged_events SET mode = ?, actor = ?, target = ?, location = ?, country = ?, date = ?,
+                   date_source = ?, killed = ?, injured = ?, conditions = ?, mediators = ?, background = ?,
+                   evidence = ?, lat = ?, lon = ?, date_lo = ?, date_hi = ?, reports = ?, sources = ?,
+                   contested = ?, profile = ?, provenance = ?, dirty = 0, updated_at = ?
+               WHERE id = ?""",
+            (values.mode, values.actor, values.target, values.location, values.country, values.date,
+             values.date_source, values.killed, values.injured,
+             None if values.conditions is None else json.dumps(values.conditions),
+             None if values.mediators is None else json.dumps(values.mediators), int(values.background),
+             values.evidence, values.lat, values.lon, *(date_range or (None, None)), reports,
+             len(set(sources.values())),
+             int(bool(contradictions)), profile,
+             json.dumps({k: {"event_id": p.event_id, "rule": p.rule} for k, p in provenance.items()}), _now(),
+             merged_id))
+        self._conn.executemany("UPDATE merged_mentions SET source = ? WHERE event_id = ?",
+                               [(source, event_id) for event_id, source in sources.items()])
+        self._conn.execute("DELETE FROM merged_names WHERE merged_id = ?", (merged_id,))
+        self._conn.executemany("INSERT INTO merged_names (merged_id, name) VALUES (?, ?)",
+                               [(merged_id, n) for n in dict.fromkeys(names)])
+        self._conn.execute("DELETE FROM contradictions WHERE merged_id = ?", (merged_id,))
+        self._conn.executemany(
+            'INSERT INTO contradictions (merged_id, attribute, "values") VALUES (?, ?, ?)',
+            [(merged_id, c.attribute, json.dumps([v.to_dict() for v in c.values], ensure_ascii=False))
+             for c in contradictions])
+
+    def save_attributions(self, rows: Sequence[tuple[int, Attribution]]) -> None:
+        """Who each mention (event id) is attributed to, replacing earlier answers."""
+        self._conn.executemany(
+            "INSERT INTO attributions (event_id, speaker, entity, via, cue) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(event_id) DO UPDATE SET speaker = excluded.speaker, entity = excluded.entity, "
+            "via = excluded.via, cue = excluded.cue",
+            [(event_id, a.speaker, a.entity, a.via, a.cue) for event_id, a in rows])
+
+    def replace_claims(self, doc_id: str, claims: Sequence[Claim]) -> None:
+        """A document's claims and denials (each attached to one of its events), replacing old ones."""
+        self._conn.execute("DELETE FROM claims WHERE doc_id = ?", (doc_id,))
+        self._conn.executemany(
+            "INSERT INTO claims (doc_id, event_id, sentence, kind, party, said_by, cue, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, c.event_id, c.sentence, c.kind, c.party, c.said_by, c.cue, c.text) for c in claims])
+
+    _MENTION_SELECT = """SELECT e.*, mm.merged_id, mm.lead, mm.score, mm.source, d.published AS doc_published,
+               d.outlet AS doc_outlet, d.url AS doc_url, d.title AS doc_title, a.speaker AS a_speaker,
+               a.entity AS a_entity, a.via AS a_via, a.cue AS a_cue
+           FROM merged_mentions mm JOIN events e ON e.id = mm.event_id JOIN documents d ON d.id = e.doc_id
+           LEFT JOIN attributions a ON a.event_id = e.id"""
+
+    def merged_mentions(self, merged_id: int) -> list[MentionRecord]:
+        """The mentions of one merged event, oldest report first, each with the independent source
+        the merger last gave it (its own report until then)."""
+        rows = self._conn.execute(
+            f"{self._MENTION_SELECT} WHERE mm.merged_id = ? ORDER BY d.published IS NULL, d.published, e.id",
+            (merged_id,))
+        return [self._mention(row) for row in rows]
+
+    def _mention(self, row: sqlite3.Row) -> MentionRecord:
+        event = self._event(row)
+        attribution: Attribution | None = None
+        if event.attribution:
+            attribution = Attribution(speaker=event.attribution, cue="")
+        elif row["a_cue"] is not None:
+            attribution = Attribution(row["a_speaker"], row["a_entity"], row["a_via"], row["a_cue"])
+        return MentionRecord(
+            event_id=row["id"], event=event, published=row["doc_published"], outlet=row["doc_outlet"],
+            url=row["doc_url"], title=row["doc_title"], lead=bool(row["lead"]), score=row["score"],
+            attribution=attribution, source=row["source"] or event.doc_id)
+
+    def merged_events(
+        self,
+        *,
+        type: str | None = None,  # named like the Event field and CLI option
+        actor: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        text: str | None = None,
+        contested: bool = False,
+        limit: int | None = None,
+    ) -> list[MergedEvent]:
+        """Merged events matching every filter, newest first (the filters of ``events``, applied
+        to merged values; ``text`` searches the evidence of any of their mentions; ``contested``
+        keeps those whose reports contradict each other). Mentions and claims are not loaded."""
+        where: list[str] = []
+        params: list[Any] = []
+        if type is not None:
+            where.append("m.type = ?")
+            params.append(type)
+        if actor is not None:
+            where.append("(instr(fold(m.actor), fold(?)) > 0 OR instr(fold(m.target), fold(?)) > 0)")
+            params += [actor, actor]
+        for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
+            if bound is not None:
+                _check_date(name, bound)
+                where.append(
+                    f"substr(m.date, 1, min(length(m.date), length(?))) {op} "
+                    "substr(?, 1, min(length(m.date), length(?)))"
+                )
+                params += [bound, bound, bound]
+        if text is not None and (query := _fts_query(text)) is not None:
+            where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
+                         "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
+            params.append(query)
+        if contested:
+            where.append("m.contested = 1")
+        sql = f"""SELECT m.* FROM merged_events m WHERE m.reports > 0
+                  {"AND " + " AND ".join(where) if where else ""}
+                  ORDER BY m.date IS NULL, m.date DESC, m.sources DESC, m.id"""
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [self._merged(row) for row in self._conn.execute(sql, params).fetchall()]
+
+    def merged_event(self, merged_id: int) -> MergedEvent | None:
+        """One merged event with its mentions, claims and contradictions; None when there is none."""
+        row = self._conn.execute("SELECT * FROM merged_events WHERE id = ?", (merged_id,)).fetchone()
+        if row is None:
+            return None
+        merged = self._merged(row)
+        merged.mentions = self.merged_mentions(merged_id)
+        merged.claims = [
+            Claim(kind=c["kind"], party=c["party"], said_by=c["said_by"], cue=c["cue"], text=c["text"],
+                  doc_id=c["doc_id"], event_id=c["event_id"], sentence=c["sentence"])
+            for c in self._conn.execute(
+                "SELECT c.* FROM claims c JOIN merged_mentions mm ON mm.event_id = c.event_id "
+                "WHERE mm.merged_id = ? ORDER BY c.doc_id, c.sentence, c.id", (merged_id,))
+        ]
+        return merged
+
+    def _merged(self, row: sqlite3.Row) -> MergedEvent:
+        values = Event(
+            type=row["type"], mode=row["mode"], actor=row["actor"], target=row["target"],
+            location=row["location"], country=row["country"], date=row["date"], killed=row["killed"],
+            injured=row["injured"],
+            conditions=None if row["conditions"] is None else json.loads(row["conditions"]),
+            mediators=None if row["mediators"] is None else json.loads(row["mediators"]),
+            background=bool(row["background"]), evidence=row["evidence"], date_source=row["date_source"],
+            lat=row["lat"], lon=row["lon"])
+        provenance = {k: Provenance(v["event_id"], v["rule"]) for k, v in json.loads(row["provenance"]).items()}
+        contradictions = [
+            Contradiction.from_dict({"attribute": c["attribute"], "values": json.loads(c["values"])})
+            for c in self._conn.execute(
+                "SELECT attribute, \"values\" FROM contradictions WHERE merged_id = ? ORDER BY id", (row["id"],))
+        ]
+        return MergedEvent(id=row["id"], event=values, reports=row["reports"], sources=row["sources"],
+                           provenance=provenance, contradictions=contradictions)
+
+    def merged_counts(self) -> dict[str, int]:
+        """Merged events, contested ones, and mentions: for summaries and checks."""
+        row = self._conn.execute(
+            "SELECT count(*), coalesce(sum(contested), 0) FROM merged_events WHERE reports > 0").fetchone()
+        mentions = self._conn.execute("SELECT count(*) FROM merged_mentions").fetchone()[0]
+        return {"merged_events": row[0], "contested": row[1], "mentions": mentions}

@@ -221,13 +221,16 @@ _MERGED_EVENTS = Migration(
         "CREATE INDEX merged_names_merged ON merged_names(merged_id)",
         # A report's event as a mention of a merged event. event_id has no foreign key on purpose:
         # the trigger below removes the mention and marks its merged event dirty when the event
-        # is deleted (a report re-ingested), which a cascade could not do.
+        # is deleted (a report re-ingested), which a cascade could not do. lead marks the report's
+        # first news event (the story it tells); source is its independent source (the earliest
+        # report of its copies).
         """CREATE TABLE merged_mentions (
             event_id INTEGER PRIMARY KEY,
             merged_id INTEGER NOT NULL REFERENCES merged_events(id) ON DELETE CASCADE,
             doc_id TEXT NOT NULL,
             lead INTEGER NOT NULL DEFAULT 0 CHECK (lead IN (0, 1)),
-            score REAL
+            score REAL,
+            source TEXT
         )""",
         "CREATE INDEX merged_mentions_merged ON merged_mentions(merged_id)",
         "CREATE INDEX merged_mentions_doc ON merged_mentions(doc_id)",
@@ -261,19 +264,25 @@ _MERGED_EVENTS = Migration(
         )""",
         # Documents whose merge is pending. Triggers fill it, so any writer of documents and
         # events (not only the pipeline) leaves work the merger will find; the merger empties it.
+        # (NOT EXISTS, not INSERT OR IGNORE: an outer statement's conflict clause, such as the
+        # documents upsert, would override the trigger's.)
         "CREATE TABLE merge_queue (doc_id TEXT PRIMARY KEY)",
         """CREATE TRIGGER merge_queue_document_insert AFTER INSERT ON documents BEGIN
-            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (new.id);
+            INSERT INTO merge_queue(doc_id) SELECT new.id
+            WHERE NOT EXISTS (SELECT 1 FROM merge_queue WHERE doc_id = new.id);
         END""",
         """CREATE TRIGGER merge_queue_document_update AFTER UPDATE OF content_hash, published, outlet, removed
             ON documents BEGIN
-            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (new.id);
+            INSERT INTO merge_queue(doc_id) SELECT new.id
+            WHERE NOT EXISTS (SELECT 1 FROM merge_queue WHERE doc_id = new.id);
         END""",
         """CREATE TRIGGER merge_queue_document_delete AFTER DELETE ON documents BEGIN
-            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (old.id);
+            INSERT INTO merge_queue(doc_id) SELECT old.id
+            WHERE NOT EXISTS (SELECT 1 FROM merge_queue WHERE doc_id = old.id);
         END""",
         """CREATE TRIGGER merge_queue_event_insert AFTER INSERT ON events BEGIN
-            INSERT OR IGNORE INTO merge_queue(doc_id) VALUES (new.doc_id);
+            INSERT INTO merge_queue(doc_id) SELECT new.doc_id
+            WHERE NOT EXISTS (SELECT 1 FROM merge_queue WHERE doc_id = new.doc_id);
         END""",
         """CREATE TRIGGER merged_mentions_event_delete AFTER DELETE ON events BEGIN
             UPDATE merged_events SET dirty = 1

@@ -1,0 +1,237 @@
+"""The merge stage: bring the ledger's merged events up to date with the reports stored.
+
+Triggers in the database queue every document whose text, metadata or events change (see the
+``0002_merged_events`` migration). ``Merger.sync`` takes the queued documents one at a time, each in
+one transaction:
+
+1. the document's old mentions leave their merged events; an event that lost a mention is checked
+   again: its remaining mentions are re-joined in order, and any that no longer fit (the removed
+   report was what joined them) are placed again like new ones;
+2. its text is fingerprinted and its copies found (``copies``);
+3. each of its events is scored against the stored profiles of the merged events it could be
+   (``coref``) and joins the best one, or founds a new event; two events of one report never join
+   one merged event;
+4. who each mention is attributed to, and the claims and denials of its sentences, are stored;
+5. the merged events it touched get their values, provenance and contradictions again
+   (``values``, ``contradictions``).
+
+Only the document's own candidates are read, so a new report costs the same whether the ledger
+holds a hundred reports or a hundred thousand: nothing is reprocessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+
+from trucewatch.merge.attribution import NamedSpan, attribute
+from trucewatch.merge.claims import attach, find_claims
+from trucewatch.merge.contradictions import find_contradictions
+from trucewatch.merge.copies import THRESHOLD, band_keys, jaccard, kept_text, shingles, signature, source_groups
+from trucewatch.merge.coref import MAX_SLACK, Knowledge, Mention, Profile, date_span, rank, score
+from trucewatch.merge.records import Attribution, Claim, MentionRecord
+from trucewatch.merge.values import merge_values
+from trucewatch.models import Document, Event, Rejection, Sentence
+from trucewatch.resolve.names import Gazetteer
+from trucewatch.store import Store
+
+# How far around a mention's date to look for candidates: the largest day slack, one more day for
+# a date taken from a verb of saying ("said on Sunday").
+_WINDOW = dt.timedelta(days=MAX_SLACK + 1)
+
+
+class Merger:
+    """Merges the events of queued documents into the ledger's merged events. Build once per run."""
+
+    def __init__(self, store: Store, gazetteer: Gazetteer | None = None) -> None:
+        self.store = store
+        self.knowledge = Knowledge(gazetteer or Gazetteer.load())
+
+    def sync(self) -> list[Rejection]:
+        """Merge every queued document; returns the documents whose merge failed (left unmerged and
+        taken off the queue, so that one bad document cannot block the others; re-ingesting it
+        queues it again)."""
+        failures: list[Rejection] = []
+        for doc_id in self.store.merge_queue():
+            try:
+                with self.store.transaction(f"merge document {doc_id}"):
+                    self._merge(doc_id)
+                    self.store.dequeue(doc_id)
+            except Exception as exc:  # recorded as a Rejection by the caller, never dropped
+                with self.store.transaction(f"set aside document {doc_id}"):
+                    self.store.dequeue(doc_id)
+                failures.append(Rejection("merge", f"{type(exc).__name__}: {exc}", doc_id))
+        return failures
+
+    # ---- one document ------------------------------------------------------------------------
+
+    def _merge(self, doc_id: str) -> None:
+        touched: set[int] = set()
+        orphans: list[MentionRecord] = []
+        for merged_id in sorted(self.store.detach_document(doc_id) | set(self.store.dirty_merged())):
+            orphans += self._recheck(merged_id)
+        doc = self.store.document(doc_id)
+        if doc is not None:
+            touched |= self.store.merged_ids_of_documents(self._copies(doc))
+            rows = self.store.event_rows(doc_id)
+            spans = self._spans(doc)
+            self._attribute(doc, rows, spans)
+            lead = next((eid for eid, e in sorted(rows, key=lambda r: (r[1].sentence, r[0])) if not e.background),
+                        None)
+            touched |= self._place([(eid, e, eid == lead) for eid, e in rows], doc.published)
+            self._claims(doc, rows, spans)
+        by_doc: dict[str, list[MentionRecord]] = defaultdict(list)
+        for m in orphans:
+            by_doc[m.event.doc_id].append(m)
+        for items in by_doc.values():
+            touched |= self._place([(m.event_id, m.event, m.lead) for m in items], items[0].published)
+        for merged_id in sorted(touched):
+            self._refresh(merged_id)
+
+    def _recheck(self, merged_id: int) -> list[MentionRecord]:
+        """Re-join the mentions left in an event that lost one, in the order they were stored; the
+        ones that no longer fit are taken out and returned, to be placed again."""
+        mentions = sorted(self.store.merged_mentions(merged_id), key=lambda m: m.event_id)
+        if not mentions:
+            self.store.delete_merged(merged_id)
+            return []
+        kept, out = mentions[:1], list[MentionRecord]()
+        for m in mentions[1:]:
+            values, _ = merge_values(kept, self.knowledge)
+            match = score(_mention(m), Profile.of(values, map(_mention, kept)), self.knowledge)
+            (kept if match is not None and match.joins else out).append(m)
+        self.store.detach_mentions([m.event_id for m in out])
+        self._refresh(merged_id)
+        return out
+
+    def _place(self, items: Sequence[tuple[int, Event, bool]], published: str | None) -> set[int]:
+        """Give each of one report's events a merged event: the best candidate it joins, each
+        candidate taken by one event of the report at most (best scores first), else a new one."""
+        mentions = [Mention.of(eid, e, published) for eid, e, _ in items]
+        options: list[tuple[float, int, int, int, float]] = []  # -score, rank, mention, merged id, score
+        for i, m in enumerate(mentions):
+            scored = [(match, merged_id, p) for merged_id, p in self._candidates(m)
+                      if (match := score(m, p, self.knowledge)) is not None]
+            for position, (match, merged_id) in enumerate(rank(scored, m)):
+                options.append((-match.score, position, i, merged_id, match.score))
+        chosen: dict[int, tuple[int, float]] = {}
+        taken: set[int] = set()
+        for _, _, i, merged_id, points in sorted(options):
+            if i not in chosen and merged_id not in taken:
+                chosen[i] = (merged_id, points)
+                taken.add(merged_id)
+        touched: set[int] = set()
+        for i, (m, (_, _, lead)) in enumerate(zip(mentions, items, strict=True)):
+            if i in chosen:
+                merged_id, points = chosen[i]
+                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, points)
+            else:
+                merged_id = self.store.create_merged(m.type)
+                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, None)
+            touched.add(merged_id)
+        return touched
+
+    def _candidates(self, m: Mention) -> list[tuple[int, Profile]]:
+        """The merged events ``m`` could be: those of its type around its date (and the undated
+        ones), or, for an undated mention, those that share one of its names."""
+        span = date_span(m.date)
+        if span is not None:
+            rows = self.store.merge_candidates(m.type, (span.lo - _WINDOW).isoformat(),
+                                               (span.hi + _WINDOW).isoformat())
+        else:
+            names = [*m.actors, *m.targets, *([m.location] if m.location else [])]
+            rows = self.store.merge_candidates(m.type, None, None, names)
+        return [(merged_id, Profile.from_json(profile)) for merged_id, profile in rows if profile != "{}"]
+
+    def _refresh(self, merged_id: int) -> None:
+        """Recompute a merged event from its mentions: sources, values, contradictions, profile."""
+        mentions = self.store.merged_mentions(merged_id)
+        if not mentions:
+            self.store.delete_merged(merged_id)
+            return
+        published = {m.event.doc_id: m.published or "" for m in mentions}
+        docs = sorted(published)
+        groups = source_groups(docs, self.store.copy_pairs(docs), first=lambda d: published[d])
+        for m in mentions:
+            m.source = groups[m.event.doc_id]
+        values, provenance = merge_values(mentions, self.knowledge)
+        profile = Profile.of(values, map(_mention, mentions), sources=len(set(groups.values())))
+        span = date_span(values.date)
+        self.store.update_merged(
+            merged_id, values, provenance, profile=profile.to_json(), names=sorted(profile.names()),
+            sources={m.event_id: m.source for m in mentions},
+            contradictions=find_contradictions(mentions, self.knowledge),
+            date_range=(span.lo.isoformat(), span.hi.isoformat()) if span else None)
+
+    # ---- copies, attribution, claims ---------------------------------------------------------
+
+    def _copies(self, doc: Document) -> list[str]:
+        """Fingerprint the document and store its confirmed copies; returns every document whose
+        copy relation to it changed (old and new copies), whose events' source counts may change."""
+        own = shingles(kept_text(doc.text, doc.removed))
+        fingerprint = signature(own)
+        keys = band_keys(fingerprint) if own else []  # empty texts would all share every key
+        self.store.replace_signature(doc.id, doc.content_hash, fingerprint.tobytes(), keys)
+        found: list[tuple[str, float]] = []
+        for other in self.store.band_candidates(keys, doc.id):
+            stored = self.store.document_text(other)
+            if stored is None:
+                continue
+            similarity = jaccard(own, shingles(kept_text(*stored)))
+            if similarity >= THRESHOLD:
+                found.append((other, similarity))
+        old = self.store.replace_copies(doc.id, found)
+        return sorted(set(old) | {other for other, _ in found})
+
+    def _spans(self, doc: Document) -> dict[int, list[NamedSpan]]:
+        """The names of each stored sentence, as sentence-relative ``NamedSpan``."""
+        out: dict[int, list[NamedSpan]] = {s.idx: [] for s in doc.sentences}
+        ordered = sorted(doc.sentences, key=lambda s: s.start)
+        starts = [s.start for s in ordered]
+        for entity_id, _surface, start, end, name, etype in self.store.entity_spans(doc.id):
+            sentence = _sentence_at(ordered, starts, start)
+            if sentence is None or end > sentence.end:
+                continue
+            if name is None:
+                try:
+                    entity = self.knowledge.gazetteer.get(entity_id)
+                except KeyError:
+                    continue
+                name, etype = entity.name, entity.type
+            out[sentence.idx].append(NamedSpan(start - sentence.start, end - sentence.start, name, etype or ""))
+        return out
+
+    def _attribute(self, doc: Document, rows: Sequence[tuple[int, Event]],
+                   spans: dict[int, list[NamedSpan]]) -> None:
+        """Store who each event of the report is attributed to, where the extractor did not say."""
+        found: list[tuple[int, Attribution]] = []
+        for event_id, event in rows:
+            if event.attribution or not event.evidence:
+                continue
+            attribution = attribute(event.evidence, spans.get(event.sentence, []))
+            if attribution is not None:
+                found.append((event_id, attribution))
+        self.store.save_attributions(found)
+
+    def _claims(self, doc: Document, rows: Sequence[tuple[int, Event]], spans: dict[int, list[NamedSpan]]) -> None:
+        """Store the claims and denials of the report's sentences, each on the event it concerns."""
+        claims: list[Claim] = []
+        for s in doc.sentences:
+            for claim in find_claims(s.text, spans.get(s.idx, [])):
+                event_id = attach(s.idx, claim, rows)
+                if event_id is not None:
+                    claims.append(Claim(claim.kind, claim.party, claim.said_by, claim.cue, claim.text,
+                                        doc_id=doc.id, event_id=event_id, sentence=s.idx))
+        self.store.replace_claims(doc.id, claims)
+
+
+def _mention(m: MentionRecord) -> Mention:
+    return Mention.of(m.event_id, m.event, m.published)
+
+
+def _sentence_at(ordered: Sequence[Sentence], starts: Sequence[int], offset: int) -> Sentence | None:
+    """The sentence (of ``ordered``, whose start offsets are ``starts``) covering a text offset."""
+    i = bisect_right(starts, offset) - 1
+    return ordered[i] if i >= 0 and offset < ordered[i].end else None
