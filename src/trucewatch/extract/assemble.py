@@ -15,7 +15,7 @@ from trucewatch.extract.anaphora import Discourse
 from trucewatch.extract.casualties import casualties
 from trucewatch.extract.clauses import Segment
 from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, obligations_in
-from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok
+from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok, places_compatible
 from trucewatch.extract.dating import (
     OTHER_TIME_CLAUSE,
     confirms,
@@ -368,6 +368,11 @@ class Extractor:
             target = max((d for d in truces if d.event.sentence <= s.idx), key=lambda d: d.event.sentence)
             if set(s.lower) & _RENEWAL:
                 target = news[0]
+            mediators = [actor_entity(e, self._resolve) for e in mediators_in(s, self.lex, s.entities, self._resolve)]
+            if mediators and not kinds & {"ceasefire"}:
+                # "Talks to achieve an agreement were mediated by Iranian and Lebanese parties"
+                names = list(target.event.mediators or [])
+                target.event.mediators = names + [m.name for m in mediators if m.name not in names]
             found = conditions_in(s, self.lex) if kinds & {"ceasefire"} or is_deal_sentence(s) else []
             if not found:
                 found = obligations_in(s, self.lex)
@@ -389,7 +394,13 @@ class Extractor:
                            and e.event.sentence <= d.event.sentence and dates_ok(e.event, d.event)
                            and modes_ok(e.event, d.event)]
                 if earlier:
-                    absorb(max(earlier, key=lambda e: e.event.sentence), d, soft=True)
+                    # "responded to the Erbil attack by bombing ...": the reference is to the attack told
+                    # before, not to the bombing beside it; prefer the same type, place and an earlier sentence.
+                    def fit(e: Draft) -> tuple[bool, bool, bool, int]:
+                        place = d.location is None or e.location is None or places_compatible(d.location, e.location)
+                        return (e.event.type == d.event.type, place, e.event.sentence < d.event.sentence,
+                                e.event.sentence)
+                    absorb(max(earlier, key=fit), d, soft=True)
                     continue
                 if d.join_only or any(family(e.event.type) == family(d.event.type) for e in events):
                     continue  # a back-reference to an event of another date: the report's own time
@@ -415,6 +426,13 @@ class Extractor:
     def _finish(self, d: Draft, doc: Document, ref: dt.date | None, main_country: str | None,
                 entity_counts: Counter[str], force_parties: Counter[str], force_targets: Counter[str]) -> None:
         e = d.event
+        if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) == 1 and e.country:
+            # "a unilateral ceasefire in Ukraine": the state where a one-sided truce applies is its counterpart.
+            for name in e.country.split("; "):
+                state = self.gazetteer.by_name(name)
+                if state is not None and is_state(state) and all(state.id != p.id for p in d.actors + d.targets):
+                    d.targets.append(state)
+                    break
         if e.type in ("ceasefire", "ceasefire_end") and len(d.actors) + len(d.targets) < 2:
             # Parties a truce sentence leaves implicit ("the rival parties"): the report's main actors.
             for eid, _ in entity_counts.most_common():

@@ -227,8 +227,10 @@ def assign(s: AnalysedSentence, seg: Segment, head: int, lo: int, hi: int, passi
         k = m.start - 1
         while k > hi and lower[k] not in ("by",) and m.start - k <= 5:
             k -= 1
+        between = lower[k + 1:m.start]
         if m.start >= hi and lower[k] == "by" and lower[k - 1] not in _NOT_AGENT and not _after_word(
-                s, m, frozenset({"backed", "supported", "led", "funded", "-"}), gap=1):
+                s, m, frozenset({"backed", "supported", "led", "funded", "-"}), gap=1) and not any(
+                w.endswith("ing") and w not in ("calling", "using", "naming") for w in between):  # "by bombing PMF targets"
             actor, agent = [m], True
             break
     if not actor:
