@@ -197,7 +197,15 @@ class Extractor:
                 who = actor_entity(right[0].entity, self._resolve)
                 right = right[1:]
             draft.actors = [who] if who else []
+            # The threatened: named in the threat's own clause first ("warned that Washington would respond
+            # to any attack by Tehran"), else elsewhere in the sentence.
+            own = [x for x in right if seg.lo <= x.start < seg.hi]
             tgt = [target_entity(x.entity, self._resolve) for x in right + left if not speaks(x, s)]
+            if who is not None and is_state(who):
+                firsts = [t for t in (target_entity(x.entity, self._resolve) for x in own if not speaks(x, s))
+                          if t.type != "person" and t.id != who.id]
+                if firsts:
+                    tgt = firsts + tgt
             tgt = [t for t in tgt if t.type != "person" and (who is None or t.id != who.id)]
             # The other side first (a group threatening a state); two states may threaten each other.
             other = [t for t in tgt if who is None or is_state(t) != is_state(who)]
@@ -207,6 +215,12 @@ class Extractor:
         elif m.kind == "demand":
             left = [x for x in actors_in if x.end <= m.lo]
             right = [x for x in actors_in if x.start >= m.hi]
+            if s.lower[m.head] in ("resolution", "decision") or "resolution" in s.lower[m.lo:m.hi]:
+                # "in line with a parliamentary resolution": a standing decision, told as context; the
+                # forces it concerns are named beside it.
+                draft.background = True
+                right = right + [x for x in left if is_state(actor_entity(x.entity, self._resolve))
+                                 and "parliament" not in x.entity.name.lower()]
             who = actor_entity(left[-1].entity, self._resolve) if left else None
             if who is None or "parliament" in s.lower[max(0, m.lo - 2):m.hi + 1] \
                     or "parliamentary" in s.lower[m.lo:m.hi]:

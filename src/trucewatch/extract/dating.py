@@ -151,7 +151,9 @@ def sentence_dates(s: AnalysedSentence, sm: SentenceMentions, timexes: list[Time
         if k is None or k in busy or s.lower[segs[k].lo] in OTHER_TIME_CLAUSE:
             continue
         nearest = min(sm.mentions, key=lambda m: abs(tok(t) - m.head))
-        if id(nearest) not in out:
+        # "took office in May, ... after the American killing of Soleimani": an "after" clause tells an
+        # earlier event, which the main clause's time does not date.
+        if id(nearest) not in out and s.lower[segs[nearest.segment].lo] not in ("after", "since", "following"):
             out[id(nearest)] = (_value(t), "sentence")
     for m in sm.mentions:
         # "stepped up in 2020 after the US assassinated ...": the earlier event is of that year at most.
