@@ -9,6 +9,7 @@ and a later back-reference ("the strikes") make one event whose evidence is the 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 
 from trucewatch.extract.anaphora import Discourse
@@ -118,7 +119,12 @@ class Extractor:
             # merge with an older event of the same kind told as background.
             if d.event.date is None and published and not d.anaphoric and not d.background \
                     and not past_context(d.event.evidence):
-                d.event.date, d.event.date_source = (narrative, "narrative") if narrative else (published, "inferred")
+                # An ongoing process ("is slowly reducing its troops") is of the month, not of a day.
+                ongoing = _ONGOING.search(d.event.evidence[: max(0, d.event.end - sentences[d.event.sentence].start)])
+                if narrative and not ongoing:
+                    d.event.date, d.event.date_source = narrative, "narrative"
+                else:
+                    d.event.date, d.event.date_source = published, "inferred"
         date_responses(drafts, sentences)
         events = self._merge(drafts)
         force_parties: Counter[str] = Counter(
@@ -492,7 +498,7 @@ class Extractor:
             e.country = main_country
         published = doc.published[:10] if doc.published else None
         e.background = is_background(e, published)
-        if e.date is None and not e.background and published:
+        if e.date is None and not e.background and published and not past_context(e.evidence):
             e.date, e.date_source = published[:7], "inferred"
         if e.conditions is None and e.type == "ceasefire":
             e.conditions = []
@@ -510,9 +516,12 @@ _CONDITION_OPENERS = frozenset("if unless provided condition pending conditional
 _DEFINITE = frozenset("the this that these those such its their".split())
 
 
+_ONGOING = re.compile(r"\b(?:is|are)\s+(?:\w+ly\s+)?\w+ing\s*$|\b(?:is|are)\s+(?:\w+ly\s+)?\w+ing\s+\S+\s*$",
+                      re.IGNORECASE)
 _NOUN_HEADS = frozenset(
     "attack attacks assault barrage bombing blast strike strikes airstrike airstrikes raid raids assassination "
-    "ceasefire cease-fire truce armistice agreement deal warning threat incident operation".split())
+    "ceasefire cease-fire truce armistice agreement deal warning threat incident operation calm lull pause "
+    "suspension escalation".split())
 
 
 def _definite(s: AnalysedSentence, m: Mention) -> bool:

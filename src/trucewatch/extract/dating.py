@@ -18,7 +18,7 @@ from trucewatch.models import Event
 from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions, shift
 
-_PAST_CONTEXT = frozenset("had previous previously earlier ago since last former then back".split())
+_PAST_CONTEXT = frozenset("had previous previously earlier ago since former back afterwards".split())
 
 
 REPORTING = frozenset("said says told announced stated reported confirmed claimed added declared warned "
