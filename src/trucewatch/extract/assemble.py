@@ -97,9 +97,11 @@ class Extractor:
                 previous_date = stated_here[-1] if stated_here else None
                 continue
             dates = sentence_dates(s, sm, timexes, ref, narrative)
-            if previous_date and "then" in s.lower and not {"since", "until", "by"} & set(
-                    s.lower[max(0, s.lower.index("then") - 1):s.lower.index("then")]):
-                # "Iraqi lawmakers then voted ...": the time of the sentence before.
+            sequel = next((w for w in ("then", "afterwards", "afterward", "subsequently") if w in s.lower), None)
+            if previous_date and sequel and not {"since", "until", "by"} & set(
+                    s.lower[max(0, s.lower.index(sequel) - 1):s.lower.index(sequel)]):
+                # "Iraqi lawmakers then voted ...", "KH afterwards said it was pausing": the sentence
+                # before dates it (the earliest it can be).
                 for mention in sm.mentions:
                     dates.setdefault(id(mention), (previous_date, "inferred"))
             for mention in sm.mentions:

@@ -74,7 +74,11 @@ class _Draft:
         return news or made or [i for i in self.items if not i.reference] or self.items or self.ends
 
     def parties(self) -> list[Entity]:
-        return _union(i.parties for i in self.declarations())
+        """Who commits. A description of unnamed groups ("Iran-backed militias") gives way to the
+        named group another report of the same truce gives (Kataib Hezbollah)."""
+        found = _union(i.parties for i in self.declarations())
+        named = [e for e in found if not _description(e)]
+        return named or found
 
     def counterpart(self) -> list[Entity]:
         parties = {p.id for p in self.parties()}
@@ -130,6 +134,10 @@ class _Draft:
 
     def conditions(self) -> list[str]:
         return [c for i in self.items for c in i.event.conditions or []]
+
+
+def _description(e: Entity) -> bool:
+    return e.name.lower().endswith(("militias", "groups", "factions"))
 
 
 def _union(groups: Iterable[Iterable[Entity]]) -> list[Entity]:
