@@ -102,8 +102,9 @@ class Extractor:
                     s.lower[max(0, s.lower.index(sequel) - 1):s.lower.index(sequel)]):
                 # "Iraqi lawmakers then voted ...", "KH afterwards said it was pausing": the sentence
                 # before dates it (the earliest it can be).
+                later = previous_date if sequel == "then" else previous_date[:4]
                 for mention in sm.mentions:
-                    dates.setdefault(id(mention), (previous_date, "inferred"))
+                    dates.setdefault(id(mention), (later, "inferred"))
             for mention in sm.mentions:
                 d = self._draft(sm, mention, dates.get(id(mention), (None, None)), doc, last_actor)
                 if d is None:
@@ -119,8 +120,9 @@ class Extractor:
             # A news event with no time of its own happened in the report's narrative time: the day
             # its lede or dateline gives, else the month of publication. Set now, so that it does not
             # merge with an older event of the same kind told as background.
+            statement = d.event.type in ("threat", "demand")  # "Biden said ... that they had discussed"
             if d.event.date is None and published and not d.anaphoric and not d.background \
-                    and not past_context(d.event.evidence):
+                    and (statement or not past_context(d.event.evidence)):
                 # An ongoing process ("is slowly reducing its troops") is of the month, not of a day.
                 ongoing = _ONGOING.search(d.event.evidence[: max(0, d.event.end - sentences[d.event.sentence].start)])
                 if narrative and not ongoing:
@@ -227,6 +229,8 @@ class Extractor:
                 # "in line with a parliamentary resolution": a standing decision, told as context; the
                 # forces it concerns are named beside it.
                 draft.background = True
+                if event.date_source == "reporting":
+                    event.date, event.date_source = None, None
                 right = right + [x for x in left if is_state(actor_entity(x.entity, self._resolve))
                                  and "parliament" not in x.entity.name.lower()]
             who = actor_entity(left[-1].entity, self._resolve) if left else None
@@ -499,8 +503,9 @@ class Extractor:
         if not e.country:
             e.country = main_country
         published = doc.published[:10] if doc.published else None
-        e.background = is_background(e, published)
-        if e.date is None and not e.background and published and not past_context(e.evidence):
+        e.background = d.background or is_background(e, published)
+        if e.date is None and not e.background and published and (
+                e.type in ("threat", "demand") or not past_context(e.evidence)):
             e.date, e.date_source = published[:7], "inferred"
         if e.conditions is None and e.type == "ceasefire":
             e.conditions = []
