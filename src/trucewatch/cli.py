@@ -253,8 +253,10 @@ GazetteerFileOption = Annotated[Optional[Path], typer.Option(
 @entities_app.command("list")
 def entities_list(
     db: DbOption = None,
-    new: Annotated[bool, typer.Option("--new", help="Only provisional entities: unknown names kept for curation.")] = False,
-    type: Annotated[Optional[str], typer.Option("--type", help="Only entities of this type (e.g. 'armed group').")] = None,
+    new: Annotated[bool, typer.Option(
+        "--new", help="Only provisional entities: unknown names kept for curation.")] = False,
+    type: Annotated[Optional[str], typer.Option(
+        "--type", help="Only entities of this type (e.g. 'armed group').")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
 ) -> None:
     """List the entities the stored reports mention, most mentioned first, with the spellings seen."""

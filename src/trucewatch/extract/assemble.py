@@ -102,9 +102,8 @@ class Extractor:
                     s.lower[max(0, s.lower.index(sequel) - 1):s.lower.index(sequel)]):
                 # "Iraqi lawmakers then voted ...", "KH afterwards said it was pausing": the sentence
                 # before dates it (the earliest it can be).
-                later = previous_date if sequel == "then" else previous_date[:4]
                 for mention in sm.mentions:
-                    dates.setdefault(id(mention), (later, "inferred"))
+                    dates.setdefault(id(mention), (previous_date, "inferred"))
             for mention in sm.mentions:
                 d = self._draft(sm, mention, dates.get(id(mention), (None, None)), doc, last_actor)
                 if d is None:

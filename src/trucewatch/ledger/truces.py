@@ -104,8 +104,7 @@ class _Draft:
 
     def first(self) -> Period | None:
         """When it was first offered or agreed: its place among the truces between the same sides."""
-        periods = self.start_periods()
-        return min(periods, key=lambda p: p.first) if periods else None
+        return _first(self.start_periods())
 
     def begun(self) -> Period | None:
         """The day it was first offered or agreed as far as the reports tell: a declaration dated only
@@ -121,8 +120,8 @@ class _Draft:
                   if i.stage in ("agreed", "in effect") and not i.reference and i.period]
         news = [i.period for i in self.items if i.stage in ("agreed", "in effect") and not i.reference
                 and i.period and not i.event.background]
-        periods = news or agreed
-        return min(periods, key=lambda p: p.first) if periods else None
+        references = [i.period for i in self.items if i.reference and i.period]
+        return _first(news or agreed, references)
 
     def end(self) -> Period | None:
         ends = [i.period for i in self.ends if i.period]
@@ -377,7 +376,8 @@ class _Builder:
         history: list[StatusChange] = []
         self._stages(draft, history)
         made = [(i, i.period) for i in decl if i.period and i.stage in STAGES]
-        announced = _first([p for _, p in made] or [i.period for i in decl if i.period])
+        references = [i.period for i in draft.items if i.reference and i.period]
+        announced = _first([p for _, p in made] or [i.period for i in decl if i.period], references)
         agreed = _first([p for i, p in made if i.stage in ("agreed", "in effect")])
         effective = self._effective([i for i, _ in made], announced) or _first(
             [p for i, p in made if i.stage == "in effect"]) or agreed
@@ -607,9 +607,23 @@ def _value(p: Period | None) -> str | None:
     return p.value if p else None
 
 
-def _first(periods: list[Period]) -> Period | None:
-    """The earliest period; of two starting the same day, the more precise."""
-    return min(periods, key=lambda p: (p.first, p.last)) if periods else None
+def _refined(periods: list[Period]) -> list[Period]:
+    """Periods less those that merely contain a more precise one ("2024" when "2024-02" is told)."""
+    return [p for p in periods if not any(q is not p and p.first <= q.first and q.last <= p.last
+                                          and (q.first, q.last) != (p.first, p.last) for q in periods)]
+
+
+def _first(periods: list[Period], refine_with: list[Period] | None = None) -> Period | None:
+    """The earliest period, a coarse one giving way to a precise one it contains (among ``periods``
+    or, for the chosen one, among ``refine_with``: later mentions that date it more precisely); of two
+    starting the same day, the more precise."""
+    periods = _refined(periods)
+    if not periods:
+        return None
+    best = min(periods, key=lambda p: (p.first, p.last))
+    inner = [q for q in refine_with or [] if best.first <= q.first and q.last <= best.last
+             and (q.first, q.last) != (best.first, best.last)]
+    return min(inner, key=lambda p: (p.first, p.last)) if inner else best
 
 
 def _stale(draft: _Draft, item: Report) -> bool:

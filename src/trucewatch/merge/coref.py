@@ -56,7 +56,6 @@ TRUCE = frozenset({"ceasefire", "ceasefire_end"})
 # Days two day-precise dates of one event may differ by.
 DAY_SLACK = {"ceasefire": 3, "ceasefire_end": 3}
 DEFAULT_SLACK = 1
-MAX_SLACK = max(DEFAULT_SLACK, *DAY_SLACK.values())
 # A report can be published a little after the event's day in another time zone.
 PUBLISHED_SLACK = 3
 # Reports published this many days apart that both tell an event as news tell the same day's news.

@@ -23,31 +23,35 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Sequence
 
 from trucewatch.merge.attribution import NamedSpan, attribute
 from trucewatch.merge.claims import attach, find_claims
 from trucewatch.merge.contradictions import find_contradictions
 from trucewatch.merge.copies import THRESHOLD, band_keys, jaccard, kept_text, shingles, signature, source_groups
-from trucewatch.merge.coref import MAX_SLACK, Knowledge, Mention, Profile, date_span, rank, score
+from trucewatch.merge.coref import DAY_SLACK, DEFAULT_SLACK, Knowledge, Mention, Profile, date_span, rank, score
 from trucewatch.merge.records import Attribution, Claim, MentionRecord
 from trucewatch.merge.values import merge_values
 from trucewatch.models import Document, Event, Rejection, Sentence
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 
-# How far around a mention's date to look for candidates: the largest day slack, one more day for
-# a date taken from a verb of saying ("said on Sunday").
-_WINDOW = dt.timedelta(days=MAX_SLACK + 1)
-
-
 class Merger:
-    """Merges the events of queued documents into the ledger's merged events. Build once per run."""
+    """Merges the events of queued documents into the ledger's merged events. Build once per run.
+
+    Mentions read from the store are kept (up to ``CACHE`` of them) between documents: an event row
+    is never changed once saved (a changed report gets new rows), so only what links a mention to
+    its merged event is read again, and a merged event reported a thousand times is not read whole
+    from the database each time a report joins it.
+    """
+
+    CACHE = 50_000
 
     def __init__(self, store: Store, gazetteer: Gazetteer | None = None) -> None:
         self.store = store
         self.knowledge = Knowledge(gazetteer or Gazetteer.load())
+        self._cache: OrderedDict[int, tuple[MentionRecord, Mention]] = OrderedDict()
 
     def sync(self) -> list[Rejection]:
         """Merge every queued document; returns the documents whose merge failed (left unmerged and
@@ -93,15 +97,18 @@ class Merger:
     def _recheck(self, merged_id: int) -> list[MentionRecord]:
         """Re-join the mentions left in an event that lost one, in the order they were stored; the
         ones that no longer fit are taken out and returned, to be placed again."""
-        mentions = sorted(self.store.merged_mentions(merged_id), key=lambda m: m.event_id)
+        mentions = sorted(self._mentions(merged_id), key=lambda pair: pair[0].event_id)
         if not mentions:
             self.store.delete_merged(merged_id)
             return []
         kept, out = mentions[:1], list[MentionRecord]()
-        for m in mentions[1:]:
-            values, _ = merge_values(kept, self.knowledge)
-            match = score(_mention(m), Profile.of(values, map(_mention, kept)), self.knowledge)
-            (kept if match is not None and match.joins else out).append(m)
+        for record, mention in mentions[1:]:
+            values, _ = merge_values([r for r, _ in kept], self.knowledge)
+            match = score(mention, Profile.of(values, (m for _, m in kept)), self.knowledge)
+            if match is not None and match.joins:
+                kept.append((record, mention))
+            else:
+                out.append(record)
         self.store.detach_mentions([m.event_id for m in out])
         self._refresh(merged_id)
         return out
@@ -134,12 +141,13 @@ class Merger:
         return touched
 
     def _candidates(self, m: Mention) -> list[tuple[int, Profile]]:
-        """The merged events ``m`` could be: those of its type around its date (and the undated
-        ones), or, for an undated mention, those that share one of its names."""
+        """The merged events ``m`` could be: those of its type within its day slack of its date (one
+        more day for a date taken from a verb of saying) and the undated ones, or, for an undated
+        mention, those that share one of its names."""
         span = date_span(m.date)
         if span is not None:
-            rows = self.store.merge_candidates(m.type, (span.lo - _WINDOW).isoformat(),
-                                               (span.hi + _WINDOW).isoformat())
+            window = dt.timedelta(days=DAY_SLACK.get(m.type, DEFAULT_SLACK) + 1)
+            rows = self.store.merge_candidates(m.type, (span.lo - window).isoformat(), (span.hi + window).isoformat())
         else:
             names = [*m.actors, *m.targets, *([m.location] if m.location else [])]
             rows = self.store.merge_candidates(m.type, None, None, names)
@@ -147,23 +155,43 @@ class Merger:
 
     def _refresh(self, merged_id: int) -> None:
         """Recompute a merged event from its mentions: sources, values, contradictions, profile."""
-        mentions = self.store.merged_mentions(merged_id)
-        if not mentions:
+        pairs = self._mentions(merged_id)
+        if not pairs:
             self.store.delete_merged(merged_id)
             return
+        mentions = [record for record, _ in pairs]
         published = {m.event.doc_id: m.published or "" for m in mentions}
         docs = sorted(published)
         groups = source_groups(docs, self.store.copy_pairs(docs), first=lambda d: published[d])
+        changed: dict[int, str] = {}
         for m in mentions:
-            m.source = groups[m.event.doc_id]
+            if m.source != groups[m.event.doc_id]:
+                m.source = changed[m.event_id] = groups[m.event.doc_id]
         values, provenance = merge_values(mentions, self.knowledge)
-        profile = Profile.of(values, map(_mention, mentions), sources=len(set(groups.values())))
+        profile = Profile.of(values, (mention for _, mention in pairs), sources=len(set(groups.values())))
         span = date_span(values.date)
         self.store.update_merged(
             merged_id, values, provenance, profile=profile.to_json(), names=sorted(profile.names()),
-            sources={m.event_id: m.source for m in mentions},
+            reports=len(published), sources=profile.sources, changed_sources=changed,
             contradictions=find_contradictions(mentions, self.knowledge),
             date_range=(span.lo.isoformat(), span.hi.isoformat()) if span else None)
+
+    def _mentions(self, merged_id: int) -> list[tuple[MentionRecord, Mention]]:
+        """A merged event's mentions, oldest report first, each with what coreference reads of it;
+        rows already read come from the cache, with their links to the event read afresh."""
+        links = self.store.mention_links(merged_id)
+        for record in self.store.mention_records([eid for eid, *_ in links if eid not in self._cache]):
+            self._cache[record.event_id] = (record, _mention(record))
+        out: list[tuple[MentionRecord, Mention]] = []
+        for event_id, lead, points, source in links:
+            record, mention = self._cache[event_id]
+            self._cache.move_to_end(event_id)
+            record.lead, record.score, record.source = lead, points, source or record.event.doc_id
+            out.append((record, mention))
+        while len(self._cache) > self.CACHE:
+            self._cache.popitem(last=False)
+        out.sort(key=lambda pair: (pair[0].published is None, pair[0].published or "", pair[0].event_id))
+        return out
 
     # ---- copies, attribution, claims ---------------------------------------------------------
 

@@ -354,7 +354,12 @@ class _UserFile:
             if not path.parent.is_dir():
                 raise CurationError(f"{path}: directory {path.parent} does not exist")
             return cls(path, _HEADER, [], {}, Gazetteer.load())
-        gazetteer = Gazetteer.load(extra=[path])  # a malformed file is refused here, naming it and the problem
+        try:  # a malformed file is refused here, before anything is changed
+            gazetteer = Gazetteer.load(extra=[path])
+        except GazetteerError as e:
+            if str(path) in str(e):
+                raise
+            raise GazetteerError(f"{path}: {e}") from e  # some load errors name the entity, not the file
         text = path.read_text(encoding="utf-8")
         lines = text.splitlines(keepends=True)
         leading = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")),
@@ -399,7 +404,7 @@ class _UserFile:
                 record.update({k: v for k, v in (("name", target.name), ("type", target.type),
                                                  ("aliases", list(target.aliases)), ("country", target.country),
                                                  ("province", target.province), ("lat", target.lat),
-                                                 ("lon", target.lon)) if v})
+                                                 ("lon", target.lon)) if v not in (None, "", [])})
             self.records.append(record)
         if added:
             record["aliases"] = [*(record.get("aliases") or []), *added]
@@ -427,7 +432,7 @@ class _UserFile:
                 raise CurationError(str(e).replace(str(tmp), str(self.path))) from e
             os.replace(tmp, self.path)
         except OSError as e:
-            raise CurationError(f"{self.path}: cannot write gazetteer file: {e.strerror}") from e
+            raise GazetteerError(f"{self.path}: cannot write gazetteer file: {e.strerror}") from e
         finally:
             tmp.unlink(missing_ok=True)
         return gazetteer

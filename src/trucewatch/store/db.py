@@ -515,11 +515,10 @@ class Store:
         """The copy pairs among ``doc_ids`` (each pair once)."""
         if len(doc_ids) < 2:
             return []
-        marks = ", ".join("?" for _ in doc_ids)
-        rows = self._conn.execute(
-            f"SELECT doc_id, other_id FROM doc_copies WHERE doc_id < other_id AND doc_id IN ({marks}) "
-            f"AND other_id IN ({marks})", (*doc_ids, *doc_ids))
-        return [(row[0], row[1]) for row in rows]
+        wanted = set(doc_ids)
+        marks = ", ".join("?" for _ in wanted)
+        rows = self._conn.execute(f"SELECT doc_id, other_id FROM doc_copies WHERE doc_id IN ({marks})", tuple(wanted))
+        return [(a, b) for a, b in rows if a < b and b in wanted]
 
     def detach_document(self, doc_id: str) -> set[int]:
         """Take a document's mentions out of their merged events; returns those events' ids."""
@@ -582,12 +581,11 @@ class Store:
         self._conn.execute("DELETE FROM merged_events WHERE id = ?", (merged_id,))
 
     def update_merged(self, merged_id: int, values: Event, provenance: dict[str, Provenance], *, profile: str,
-                      names: Sequence[str], sources: dict[int, str], contradictions: Sequence[Contradiction],
-                      date_range: tuple[str, str] | None) -> None:
-        """Write a merged event's values, provenance, profile and contradictions, and the independent
-        source of each of its mentions (``sources``: event id -> source document id)."""
-        reports = len(set(self._conn.execute(
-            "SELECT doc_id FROM merged_mentions WHERE merged_id = ?", (merged_id,)).fetchall()))
+                      names: Sequence[str], reports: int, sources: int, changed_sources: dict[int, str],
+                      contradictions: Sequence[Contradiction], date_range: tuple[str, str] | None) -> None:
+        """Write a merged event's values, provenance, profile, counts (reports, independent sources)
+        and contradictions, and the new independent source of the mentions whose source changed
+        (``changed_sources``: event id -> source document id)."""
         self._conn.execute(
             """UPDATE merged_events SET mode = ?, actor = ?, target = ?, location = ?, country = ?, date = ?,
                    date_source = ?, killed = ?, injured = ?, conditions = ?, mediators = ?, background = ?,
@@ -598,13 +596,12 @@ class Store:
              values.date_source, values.killed, values.injured,
              None if values.conditions is None else json.dumps(values.conditions),
              None if values.mediators is None else json.dumps(values.mediators), int(values.background),
-             values.evidence, values.lat, values.lon, *(date_range or (None, None)), reports,
-             len(set(sources.values())),
+             values.evidence, values.lat, values.lon, *(date_range or (None, None)), reports, sources,
              int(bool(contradictions)), profile,
              json.dumps({k: {"event_id": p.event_id, "rule": p.rule} for k, p in provenance.items()}), _now(),
              merged_id))
         self._conn.executemany("UPDATE merged_mentions SET source = ? WHERE event_id = ?",
-                               [(source, event_id) for event_id, source in sources.items()])
+                               [(source, event_id) for event_id, source in changed_sources.items()])
         self._conn.execute("DELETE FROM merged_names WHERE merged_id = ?", (merged_id,))
         self._conn.executemany("INSERT INTO merged_names (merged_id, name) VALUES (?, ?)",
                                [(merged_id, n) for n in dict.fromkeys(names)])
@@ -630,9 +627,12 @@ class Store:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(doc_id, c.event_id, c.sentence, c.kind, c.party, c.said_by, c.cue, c.text) for c in claims])
 
-    _MENTION_SELECT = """SELECT e.*, mm.merged_id, mm.lead, mm.score, mm.source, d.published AS doc_published,
-               d.outlet AS doc_outlet, d.url AS doc_url, d.title AS doc_title, a.speaker AS a_speaker,
-               a.entity AS a_entity, a.via AS a_via, a.cue AS a_cue
+    # The columns a mention needs (not e.*: a hot event has hundreds of mentions, read on every change).
+    _MENTION_SELECT = """SELECT e.id, e.doc_id, e.type, e.mode, e.actor, e.target, e.location, e.country, e.date,
+               e.killed, e.injured, e.conditions, e.mediators, e.background, e.evidence, e.sentence, e."trigger",
+               e.date_source, e.attribution, e.lat, e.lon, mm.lead, mm.score, mm.source,
+               d.published AS doc_published, d.outlet AS doc_outlet, d.url AS doc_url, d.title AS doc_title,
+               a.speaker AS a_speaker, a.entity AS a_entity, a.via AS a_via, a.cue AS a_cue
            FROM merged_mentions mm JOIN events e ON e.id = mm.event_id JOIN documents d ON d.id = e.doc_id
            LEFT JOIN attributions a ON a.event_id = e.id"""
 
@@ -644,8 +644,32 @@ class Store:
             (merged_id,))
         return [self._mention(row) for row in rows]
 
-    def _mention(self, row: sqlite3.Row) -> MentionRecord:
-        event = self._event(row)
+    def mention_records(self, event_ids: Sequence[int]) -> list[MentionRecord]:
+        """The mentions with these event ids (in no particular order)."""
+        out: list[MentionRecord] = []
+        for lo in range(0, len(event_ids), 500):  # SQLite caps the number of parameters
+            chunk = event_ids[lo:lo + 500]
+            marks = ", ".join("?" for _ in chunk)
+            out += [self._mention(row) for row in self._conn.execute(
+                f"{self._MENTION_SELECT} WHERE mm.event_id IN ({marks})", tuple(chunk))]
+        return out
+
+    def mention_links(self, merged_id: int) -> list[tuple[int, bool, float | None, str | None]]:
+        """(event id, lead, score, source) of each mention of a merged event: what changes about a
+        mention once stored (its event row never does), cheap to read on every change."""
+        return [(row[0], bool(row[1]), row[2], row[3]) for row in self._conn.execute(
+            "SELECT event_id, lead, score, source FROM merged_mentions WHERE merged_id = ?", (merged_id,))]
+
+    @staticmethod
+    def _mention(row: sqlite3.Row) -> MentionRecord:
+        event = Event(
+            type=row["type"], mode=row["mode"], actor=row["actor"], target=row["target"], location=row["location"],
+            country=row["country"], date=row["date"], killed=row["killed"], injured=row["injured"],
+            conditions=None if row["conditions"] is None else json.loads(row["conditions"]),
+            mediators=None if row["mediators"] is None else json.loads(row["mediators"]),
+            background=bool(row["background"]), evidence=row["evidence"], doc_id=row["doc_id"],
+            sentence=row["sentence"], trigger=row["trigger"], date_source=row["date_source"],
+            attribution=row["attribution"], lat=row["lat"], lon=row["lon"])
         attribution: Attribution | None = None
         if event.attribution:
             attribution = Attribution(speaker=event.attribution, cue="")
