@@ -78,10 +78,7 @@ def the_one(events: list[Event], what: str) -> Event:
 CITIES = [
     # surface in the report, canonical name, country, latitude, longitude
     pytest.param("Khartoum", "Khartoum", "Sudan", 15.55, 32.53, id="Khartoum"),
-    pytest.param("Omdurman", "Omdurman", "Sudan", 15.64, 32.48, id="Omdurman", marks=pytest.mark.xfail(
-        strict=True, reason="'Residents of Omdurman said army aircraft carried out air strikes ...' -> no mention "
-                            "(the context-name rule reads 'Residents of Omdurman' as one capitalised name, "
-                            "'of' being a name connector) ; needed 'Omdurman' -> the city Omdurman")),
+    pytest.param("Omdurman", "Omdurman", "Sudan", 15.64, 32.48, id="Omdurman"),
     pytest.param("El Fasher", "El Fasher", "Sudan", 13.63, 25.35, id="El Fasher"),
     pytest.param("Port Sudan", "Port Sudan", "Sudan", 19.62, 37.22, id="Port Sudan"),
     pytest.param("Jeddah", "Jeddah", "Saudi Arabia", 21.49, 39.19, id="Jeddah"),
@@ -140,8 +137,6 @@ _VANGUARD_MISSED = ("'... an armed group calling itself the Blue Nile Vanguard B
                     "'the' comes between it and the name)")
 
 
-@pytest.mark.xfail(strict=True, reason=f"{_VANGUARD_MISSED} ; needed a provisional armed group "
-                                       f"'Blue Nile Vanguard Brigade'")
 def test_resolve_other_conflict_unknown_group_is_provisional(ledger: Ledger) -> None:
     found = ledger.named(VANGUARD)
     assert found
@@ -150,9 +145,6 @@ def test_resolve_other_conflict_unknown_group_is_provisional(ledger: Ledger) -> 
             "provisional-blue-nile-vanguard-brigade", "armed group", True)
 
 
-@pytest.mark.xfail(strict=True, reason="'In a statement, the group demanded a seat at the Jeddah talks ...' -> "
-                                       "'the group' = Rapid Support Forces ; needed the Blue Nile Vanguard Brigade "
-                                       "(the group the previous sentence introduced)")
 def test_resolve_other_conflict_the_group_is_the_new_group(ledger: Ledger) -> None:
     at = ledger.text.index("the group demanded")
     (m,) = [m for m in ledger.mentions if m.start == at]

@@ -37,7 +37,8 @@ def merged_card(m: MergedEvent) -> Group:
                          f" ({m.event.mode})" if m.event.mode and m.event.mode != "unknown" else "",
                          f"  {m.event.date or 'undated'}",
                          f"  ·  {m.sources} independent source{'s' if m.sources != 1 else ''},"
-                         f" {m.reports} report{'s' if m.reports != 1 else ''}")
+                         f" {m.reports} report{'s' if m.reports != 1 else ''}"
+                         f" ({len(m.story)} with it as their news)")
     values = Table(title="values", title_justify="left", expand=True)
     for col in ("attribute", "value", "from", "rule"):
         values.add_column(col, overflow="fold")

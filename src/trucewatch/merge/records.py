@@ -130,6 +130,12 @@ class MergedEvent:
     def contested(self) -> bool:
         return bool(self.contradictions)
 
+    @property
+    def story(self) -> list[str]:
+        """The reports whose news this event is (their first news event): one story told by
+        several outlets, as opposed to reports that mention the event in passing."""
+        return list(dict.fromkeys(m.event.doc_id for m in self.mentions if m.lead))
+
     def to_dict(self) -> dict[str, Any]:
         """The merged event with its sources, as ``export --format merged-jsonl`` writes it."""
         values = self.event.to_gold()
@@ -139,6 +145,7 @@ class MergedEvent:
             **values,
             "reports": self.reports,
             "sources": self.sources,
+            "story": self.story,
             "provenance": {k: {"event_id": p.event_id, "rule": p.rule} for k, p in self.provenance.items()},
             "contradictions": [c.to_dict() for c in self.contradictions],
             "claims": [{"kind": c.kind, "party": c.party, "said_by": c.said_by, "doc_id": c.doc_id,

@@ -15,8 +15,8 @@ one transaction:
 5. the merged events it touched get their values, provenance and contradictions again
    (``values``, ``contradictions``).
 
-Only the document's own candidates are read, so a new report costs the same whether the ledger
-holds a hundred reports or a hundred thousand: nothing is reprocessed.
+Only the document's own candidates and the merged events it joins are read: a new report costs
+what its neighbours in time cost, not what the whole ledger holds, and nothing is reprocessed.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from trucewatch.merge.values import merge_values
 from trucewatch.models import Document, Event, Rejection, Sentence
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
+
 
 class Merger:
     """Merges the events of queued documents into the ledger's merged events. Build once per run.

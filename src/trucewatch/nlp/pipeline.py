@@ -39,8 +39,11 @@ _PLACE_PREPOSITIONS = frozenset(
 _NAME_CONNECTORS = frozenset({"al", "el", "ez", "ad", "as", "ash", "an", "de", "du", "bin", "ibn", "abu", "of", "-"})
 _DIRECTIONS = frozenset("eastern western northern southern central northeastern northwestern southeastern "
                         "southwestern east west north south northeast northwest southeast southwest".split())
+# Last words that make an unknown capitalised name an armed group ("... Vanguard Brigade").
+_GROUP_CUES = frozenset("brigade brigades battalion battalions movement front militia militias army forces "
+                        "group guards legion corps resistance mobilisation mobilization".split())
 _NAME_CUES = re.compile(
-    r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)\s*$",
+    r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)(?:\s+the)?\s*$",
     re.IGNORECASE,
 )
 # A dateline opens a wire report: "BAGHDAD, Iraq (AP) —", "ERBIL, Kurdistan Region -", "GAZA CITY, Oct 10 –".
@@ -342,6 +345,17 @@ class Analyser:
                 entity = self.gazetteer.lookup(surface, kind="place")
                 if entity is not None and not entity.is_place:
                     entity = None
+            elif j - i >= 2 and s.lower[j - 1] in _GROUP_CUES and s.tokens[i] not in _NOT_NAMES:
+                # "The Blue Nile Vanguard Brigade attacked ...": an unknown name that says what it is
+                # becomes a provisional entity, kept for curation.
+                entity = self.gazetteer.lookup(surface) or self.gazetteer.provisional(surface, "armed group")
+            if entity is None and "of" in s.lower[i:j]:
+                # "Residents of Omdurman": the name after "of" may be the place.
+                k = max(x for x in range(i, j) if s.lower[x] == "of") + 1
+                place = self.gazetteer.lookup(s.span_text(k, j), kind="place") if k < j else None
+                if place is not None and place.is_place:
+                    entity, i = place, k
+                    surface = s.span_text(k, j)
             if entity is not None:
                 s.entities.append(EntityMention(
                     i, j, s.starts[i], s.starts[j - 1] + len(s.tokens[j - 1]), surface, entity))
