@@ -113,6 +113,7 @@ def test_merge_copies_two_syndicated_copies_are_one_independent_source(store: St
     merged = store.merged_event(event.id)
     assert merged is not None
     assert {m.source for m in merged.mentions} == {"wire-1"}  # the earlier report stands for both
+    assert merged.story == ["wire-1", "site-2"]  # one story, told by both sites
 
 
 def test_merge_copies_a_report_of_its_own_is_a_second_source(store: Store) -> None:

@@ -230,6 +230,7 @@ def test_merge_coref_background_mention_joins_the_event_it_refers_to(store: Stor
     [attack] = [i for i, docs in clusters(store).items() if docs == {"news", "later"}]
     merged = store.merged_event(attack)
     assert merged is not None and not merged.event.background and merged.event.date == "2021-03-03"
+    assert merged.story == ["news"]  # the later report's news is the truce, not this attack
 
 
 def test_merge_coref_updated_report_leaves_its_event_and_merges_again(store: Store) -> None:
