@@ -195,3 +195,14 @@ def test_extract_events_hard_wrapped_wire_copy_is_read_as_sentences(extractor: E
             "a military spokesman said.\n")
     e = only(extract(extractor, text), "attack")
     assert (e.location, e.date, e.injured, e.target) == ("Ain al-Asad Air Base", "2021-03-02", 3, "United States")
+
+
+def test_extract_events_truce_terms_in_following_sentences(extractor: Extractor) -> None:
+    events = extract(extractor, "The two sides agreed on Sunday to a 60-day truce brokered by Qatar. Under the "
+                                "deal, all prisoners must be released within two weeks. The envoy said he would "
+                                "make sure the parties' obligations on aid deliveries were met.",
+                     published="2024-06-03")
+    e = only(events, "ceasefire")
+    joined = " ".join(e.conditions or [])
+    assert "prisoners" in joined and "aid deliveries" in joined
+    assert e.mediators == ["Qatar"] and e.date == "2024-06-02"

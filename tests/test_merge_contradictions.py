@@ -135,6 +135,9 @@ def test_merge_contradictions_copies_count_once_for_a_value(knowledge: Knowledge
         (({}, {"actor": "Kataib Hezbollah"}), "actor", "Kataib Hezbollah", "sources"),
         (({"actor": "Islamic State"}, {"actor": "Kataib Hezbollah"}, {"actor": "Kataib Hezbollah"}), "actor",
          "Kataib Hezbollah", "sources"),
+        # one source each: the member group over its umbrella
+        (({"actor": "Islamic Resistance in Iraq"}, {"actor": "Kataib Hezbollah"}), "actor", "Kataib Hezbollah",
+         "specific"),
         # casualties: the latest news report, not a retelling as background
         (({"killed": 3}, {"killed": 2, "background": True}), "killed", 3, "latest"),
         (({"killed": 3, "published": "2021-03-04"}, {"killed": 5, "published": "2021-03-04"},

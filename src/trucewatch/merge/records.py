@@ -98,7 +98,8 @@ class Provenance:
 @dataclass
 class MentionRecord:
     """One report's event (a row of ``events``) as a mention of a merged event, with its report's
-    metadata. ``source`` names its independent source: the first-ingested report of its copies."""
+    metadata. ``source`` names its independent source: the earliest-published report of its copies
+    (its own report when it has none); ``lead`` marks the report's first news event."""
 
     event_id: int
     event: Event

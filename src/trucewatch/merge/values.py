@@ -91,7 +91,7 @@ def merge_values(mentions: Sequence[MentionRecord], knowledge: Knowledge) -> tup
 
     for attr in ("actor", "target"):
         named = [m for m in ordered if getattr(m.event, attr)]
-        best = _most_supported(named, _names_of(attr), prefer=_specificity_of(attr, knowledge))
+        best = _most_supported(named, _names_of(attr), tie=_specificity_of(attr, knowledge))
         choose(attr, getattr(best.event, attr) if best else None, best)
 
     moded = [m for m in ordered if m.event.mode and m.event.mode != "unknown"]
@@ -123,9 +123,11 @@ def merge_values(mentions: Sequence[MentionRecord], knowledge: Knowledge) -> tup
 
 
 def _most_supported(mentions: Sequence[MentionRecord], value: Callable[[MentionRecord], Hashable],
-                    prefer: Callable[[MentionRecord], float] | None = None) -> MentionRecord | None:
+                    prefer: Callable[[MentionRecord], float] | None = None,
+                    tie: Callable[[MentionRecord], float] | None = None) -> MentionRecord | None:
     """The first mention (``mentions`` are in chronological order) of the best value: ranked by
-    ``prefer`` when given, then by the number of independent sources, then by the earliest report."""
+    ``prefer`` when given, then by the number of independent sources, then by ``tie`` when given,
+    then by the earliest report."""
     sources: dict[Hashable, set[str]] = defaultdict(set)
     first: dict[Hashable, MentionRecord] = {}
     for m in mentions:
@@ -135,7 +137,8 @@ def _most_supported(mentions: Sequence[MentionRecord], value: Callable[[MentionR
     if not first:
         return None
     order = list(first)
-    best = max(order, key=lambda k: ((prefer(first[k]) if prefer else 0), len(sources[k]), -order.index(k)))
+    best = max(order, key=lambda k: (prefer(first[k]) if prefer else 0, len(sources[k]),
+                                     tie(first[k]) if tie else 0, -order.index(k)))
     return first[best]
 
 

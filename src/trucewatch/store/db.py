@@ -20,7 +20,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, fields
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self
@@ -549,11 +549,15 @@ class Store:
 
         With a date range (ISO days ``lo``..``hi``): the events whose date range overlaps it, and
         the undated ones. Without (an undated mention): the events that share one of ``names``.
+        A merged date covers a year at most ("2021"), so an overlapping event starts at most a year
+        before ``lo``: that bound keeps the index scan to the window, however long the ledger.
         """
         if lo is not None and hi is not None:
+            floor = (datetime.fromisoformat(lo) - timedelta(days=366)).date().isoformat()
             rows = self._conn.execute(
-                "SELECT id, profile FROM merged_events WHERE type = ? AND "
-                "((date_lo <= ? AND date_hi >= ?) OR date_lo IS NULL) ORDER BY id", (type, hi, lo))
+                "SELECT id, profile FROM merged_events WHERE type = ? AND date_lo BETWEEN ? AND ? AND date_hi >= ? "
+                "UNION ALL SELECT id, profile FROM merged_events WHERE type = ? AND date_lo IS NULL ORDER BY id",
+                (type, floor, hi, lo, type))
         elif names:
             marks = ", ".join("?" for _ in names)
             rows = self._conn.execute(
