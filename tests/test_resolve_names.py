@@ -489,3 +489,10 @@ def test_resolve_names_missing_user_file_is_refused(tmp_path: Path) -> None:
 def test_resolve_names_default_load_is_cached() -> None:
     """Speed is measured by benchmarks, not by tests; here only that the shipped gazetteer is built once."""
     assert Gazetteer.load() is Gazetteer.load()
+
+
+@pytest.mark.parametrize("surface, name", [("Ed Damazin", "Ad-Damazin"), ("Ar Ramadi", "Ramadi"), ("El Fasher", "El Fasher")])
+def test_resolve_names_world_city_article_spellings(surface: str, name: str) -> None:
+    """The Arabic article is written as it sounds (al, el, ad, ed, ar ...): any spelling finds the city."""
+    found = Gazetteer.load().lookup(surface, kind="place")
+    assert found is not None and found.name == name

@@ -82,11 +82,7 @@ CITIES = [
     pytest.param("El Fasher", "El Fasher", "Sudan", 13.63, 25.35, id="El Fasher"),
     pytest.param("Port Sudan", "Port Sudan", "Sudan", 19.62, 37.22, id="Port Sudan"),
     pytest.param("Jeddah", "Jeddah", "Saudi Arabia", 21.49, 39.19, id="Jeddah"),
-    pytest.param("Ed Damazin", "Ad-Damazin", "Sudan", 11.79, 34.36, id="Ed Damazin", marks=pytest.mark.xfail(
-        strict=True, reason="'... a police post outside Ed Damazin, the capital of Blue Nile state ...' -> no "
-                            "mention (lookup('Ed Damazin', kind='place') is None: the world gazetteer knows the "
-                            "city as Ad-Damazin and does not fold the unhyphenated article 'Ed') ; needed "
-                            "'Ed Damazin' -> the city Ad-Damazin (geonames-380174)")),
+    pytest.param("Ed Damazin", "Ad-Damazin", "Sudan", 11.79, 34.36, id="Ed Damazin"),
 ]
 
 

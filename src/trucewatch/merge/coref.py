@@ -205,6 +205,13 @@ class Knowledge:
         entity = self.entity(name, "place")
         return place_rank(entity) if entity is not None else 0
 
+    def contains(self, outer: str, inner: str) -> bool:
+        """Whether the place ``outer`` contains the place ``inner`` (Baghdad contains Mashtal)."""
+        ea, eb = self.entity(outer, "place"), self.entity(inner, "place")
+        if ea is None or eb is None:
+            return _name_inside(outer, inner)
+        return ea.id != eb.id and place_rank(ea) <= place_rank(eb) and _contains(ea, eb)
+
 
 def place_rank(e: Entity) -> int:
     """0 country, 1 province or region, 2 city, 3 district, 4 base or facility."""

@@ -72,8 +72,14 @@ def merge_values(mentions: Sequence[MentionRecord], knowledge: Knowledge) -> tup
     out.date_source = best_date.event.date_source if best_date else None
 
     placed = [m for m in ordered if m.event.location]
-    best_place = _most_supported(placed, lambda m: m.event.location,
-                                 prefer=lambda m: knowledge.place_rank(m.event.location or ""))
+    places = {m.event.location or "" for m in placed}
+
+    def specificity(m: MentionRecord) -> float:
+        """A base over a city over a province, then a place over the places that contain it."""
+        place = m.event.location or ""
+        return knowledge.place_rank(place) + sum(knowledge.contains(p, place) for p in places) / (len(places) + 1)
+
+    best_place = _most_supported(placed, lambda m: m.event.location, prefer=specificity)
     choose("location", best_place.event.location if best_place else None, best_place)
     if best_place is not None:
         entity = knowledge.entity(best_place.event.location or "", "place")

@@ -11,6 +11,8 @@ names) are never matched; nor is a small town outside the report's country.
 
 from __future__ import annotations
 
+import re
+
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -25,6 +27,9 @@ from trucewatch.models import Entity
 # of 20,000 called Gillette, Obama or Martin is far likelier to be a word or a person.
 FOREIGN_CITY_MIN_POPULATION = 100_000
 _MIN_LETTERS = 4  # Un, Can, God, Ito: three-letter towns are mostly words
+
+
+_ARTICLE = re.compile(r"^(al|el|ad|ed|ar|er|as|es|an|en|at|et|az|ez)[\s\-‐]+(.+)$", re.IGNORECASE)
 
 
 def _looks_like_place_name(surface: str) -> bool:
@@ -90,6 +95,17 @@ class World:
         if not _looks_like_place_name(surface) or plain in self._stop:
             return None
         candidates = self._city_names.get(plain)
+        if not candidates:
+            # The Arabic article is spelt as it sounds: Ed Damazin, Ad-Damazin, El Fasher, Al-Fashir.
+            m = _ARTICLE.match(surface)
+            if m:
+                for article in ("al", "el", "ad", "ed", "ar", "er", "as", "es", "an", "en", "at", "et", "az", "ez"):
+                    for joiner in (" ", "-"):
+                        candidates = self._city_names.get(self._plain(f"{article}{joiner}{m.group(2)}"))
+                        if candidates:
+                            break
+                    if candidates:
+                        break
         if not candidates:
             return None
         code = self._country_code(country) if country else None
