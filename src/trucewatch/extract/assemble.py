@@ -86,13 +86,17 @@ class Extractor:
                         doc_countries[c] += 1
                 elif is_actor(m, s):
                     entity_counts[m.entity.id] += 1
-            timexes = find_time_expressions(s.text, ref)
+            sm = find_mentions(s, self.lex)
+            # Time expressions are read where they can matter: the lede (the report's narrative day),
+            # sentences with events, and the sentence before one (for "then", "afterwards").
+            needed = s.idx < 4 or bool(sm.mentions) or s.idx + 1 < len(sentences) and not {
+                "then", "afterwards", "afterward", "subsequently"}.isdisjoint(sentences[s.idx + 1].lower)
+            timexes = find_time_expressions(s.text, ref) if needed else []
             stated_here = [t.value for t in timexes if t.value and t.kind == "point" and t.start >= s.body]
             if s.idx < 4:
                 # A dateline's date ("GAZA CITY, Oct 10 -") outranks the lede's.
                 dateline = narrative_day([t for t in timexes if t.start < s.body], ref)
                 narrative = dateline or narrative or narrative_day(timexes, ref)
-            sm = find_mentions(s, self.lex)
             if not sm.mentions:
                 previous_date = stated_here[-1] if stated_here else None
                 continue

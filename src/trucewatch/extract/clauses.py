@@ -73,7 +73,8 @@ def segments(lower: list[str]) -> list[Segment]:
 
 
 def segment_of(segs: list[Segment], i: int) -> int:
+    """Index of the segment holding token i (segments are few: a linear scan is fastest)."""
     for k, s in enumerate(segs):
-        if i in s:
+        if s.lo <= i < s.hi:
             return k
     return len(segs) - 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -21,7 +21,7 @@ def _phrases(values: list[str]) -> tuple[tuple[str, ...], ...]:
 
 
 @dataclass(frozen=True)
-class Lexicon:
+class Lexicon:  # frozen, with cached_property: computed once on first use
     attack_nouns: frozenset[str]
     strike_nouns: frozenset[str]
     force_verbs: frozenset[str]
@@ -51,6 +51,19 @@ class Lexicon:
     reporting_verbs: frozenset[str]
     labour: frozenset[str]
     economy: frozenset[str]
+
+    @cached_property
+    def trigger_words(self) -> frozenset[str]:
+        """Every word that can start or carry a mention: a sentence with none of them reports nothing."""
+        words: set[str] = set(self.attack_nouns | self.strike_nouns | self.force_verbs | self.weapon_only_verbs
+                              | self.halt_verbs | self.threat_verbs | self.demand_objects)
+        for phrases in (self.ceasefire_nouns, self.end_phrases, self.demand_verbs, self.demand_nouns,
+                        self.threat_statements, self.troop_verbs, *self.modes.values()):
+            words.update(p[0] for p in phrases)
+        words.update({"not", "n't", "refrained", "refrain", "refraining", "action", "actions", "agreement", "deal",
+                      "accord", "pact", "arrangement", "happened", "occurred", "target", "targets", "would", "will",
+                      "'ll", "stop", "stopped", "halt", "halted", "end", "cease", "ceased"})
+        return frozenset(words)
 
     @property
     def mode_words(self) -> frozenset[str]:

@@ -438,6 +438,8 @@ def _troop_move_context(lower: list[str], a: int, b: int) -> bool:
 def find_mentions(s: AnalysedSentence, lex: Lexicon | None = None) -> SentenceMentions:
     """All event mentions of one sentence, de-duplicated by kind and head."""
     lex = lex or load_lexicon()
+    if lex.trigger_words.isdisjoint(s.lower):
+        return SentenceMentions(s, [], [])  # most sentences of most reports: nothing to look at
     segs = segments(s.lower)
     mentions = _force_mentions(s, segs, lex)
     cf = _ceasefire_mentions(s, segs, lex)

@@ -250,9 +250,12 @@ class Analyser:
         paras = list(self.paragraphs(document))
         out: list[AnalysedSentence] = []
         for p_idx, ((offset, _), doc) in enumerate(zip(paras, self.nlp.pipe(t for _, t in paras))):
+            # One pass over the paragraph's tokens; sentences take slices (iterating spans is costly).
+            texts = [t.text for t in doc]
+            lowers = [t.lower_ for t in doc]
+            starts = [offset + t.idx for t in doc]
             for sent in doc.sents:
-                toks = list(sent)
-                if not toks:
+                if sent.end <= sent.start:
                     continue
                 base = sent.start
                 a = AnalysedSentence(
@@ -260,9 +263,9 @@ class Analyser:
                     start=offset + sent.start_char,
                     end=offset + sent.end_char,
                     text=sent.text,
-                    tokens=[t.text for t in toks],
-                    lower=[t.lower_ for t in toks],
-                    starts=[offset + t.idx for t in toks],
+                    tokens=texts[sent.start:sent.end],
+                    lower=lowers[sent.start:sent.end],
+                    starts=starts[sent.start:sent.end],
                     paragraph=p_idx,
                 )
                 if sent.start == 0:
@@ -272,7 +275,7 @@ class Analyser:
                     if ent.start_char - sent.start_char >= a.body:
                         entity = self.gazetteer.get(ent.ent_id_)
                         alternative = self.place_alternative.get(ent.text.lower())
-                        if alternative is not None and ent.start > 0 and doc[ent.start - 1].lower_ in _PLACE_PREPOSITIONS:
+                        if alternative is not None and ent.start > 0 and lowers[ent.start - 1] in _PLACE_PREPOSITIONS:
                             entity = alternative
                         a.entities.append(EntityMention(
                             ent.start - base, ent.end - base, offset + ent.start_char,
