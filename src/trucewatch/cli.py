@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports about armed conflict into a ledger of attacks, strikes, "
                        "casualties and ceasefires.")
-console = Console()
+# Piped output (files, CI logs) gets room for a readable table instead of the 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help=config.SETTINGS[0].help + " [env TRUCEWATCH_DB]")]
@@ -118,8 +119,13 @@ def events(
         _fail(exc)
         return
     table = Table(title=f"{len(rows)} events")
-    for col in ("date", "type", "mode", "actor", "target", "place", "killed", "injured", "doc"):
+    table.add_column("date", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    for col in ("mode", "actor", "target", "place"):
         table.add_column(col, overflow="fold")
+    table.add_column("killed", justify="right")
+    table.add_column("injured", justify="right")
+    table.add_column("doc", no_wrap=True)
     for e in rows:
         table.add_row(e.date or "?", e.type, e.mode or "", e.actor or "", e.target or "",
                       "; ".join(x for x in (e.location, e.country) if x), _n(e.killed), _n(e.injured), e.doc_id[:12])
