@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
@@ -23,7 +24,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports about armed conflict into a ledger of attacks, strikes, "
                        "casualties and ceasefires.")
 # Piped output (files, CI logs) gets room for a readable table instead of the 80-column default.
-console = Console(width=None if sys.stdout.isatty() else 160)
+console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err = Console(stderr=True)
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help=config.SETTINGS[0].help + " [env TRUCEWATCH_DB]")]
