@@ -23,8 +23,13 @@ if TYPE_CHECKING:
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Turn news reports about armed conflict into a ledger of attacks, strikes, "
                        "casualties and ceasefires.")
-# Piped output (files, CI logs) gets room for a readable table instead of the 80-column default.
-console = Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
+console = Console()
+
+
+def _wide() -> Console:
+    """Piped output (files, CI logs) gets room for a readable table instead of the 80-column default;
+    a terminal, or COLUMNS, still decides the width."""
+    return Console(width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 160)
 err = Console(stderr=True)
 
 DbOption = Annotated[Optional[Path], typer.Option("--db", help=config.SETTINGS[0].help + " [env TRUCEWATCH_DB]")]
@@ -130,7 +135,7 @@ def events(
     for e in rows:
         table.add_row(e.date or "?", e.type, e.mode or "", e.actor or "", e.target or "",
                       "; ".join(x for x in (e.location, e.country) if x), _n(e.killed), _n(e.injured), e.doc_id[:12])
-    console.print(table)
+    _wide().print(table)
 
 
 def _n(v: int | None) -> str:
