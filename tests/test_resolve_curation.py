@@ -119,13 +119,14 @@ def test_resolve_curation_alias_again_changes_nothing(tmp_path: Path) -> None:
 
 
 def test_resolve_curation_alias_of_a_world_city(tmp_path: Path) -> None:
-    """GeoNames spells the capital of Blue Nile state Ad-Damazin; reports write Ed Damazin."""
+    """GeoNames spells the capital of Blue Nile state Ad-Damazin; a local spelling, Damazeen, must be
+    taught to the gazetteer (article variants such as Ed Damazin are already folded)."""
     path = tmp_path / "user.yaml"
-    assert Gazetteer.load().lookup("Ed Damazin", kind="place") is None
+    assert Gazetteer.load().lookup("Damazeen", kind="place") is None
 
-    add_aliases(path, "Ad-Damazin", ["Ed Damazin"])
+    add_aliases(path, "Ad-Damazin", ["Damazeen"])
 
-    found = Gazetteer.load(extra=[path]).lookup("Ed Damazin", kind="place")
+    found = Gazetteer.load(extra=[path]).lookup("Damazeen", kind="place")
     assert found is not None and (found.name, found.type, found.country) == ("Ad-Damazin", "city", "Sudan")
     assert found.lat == pytest.approx(11.79, abs=0.01) and found.lon == pytest.approx(34.36, abs=0.01)
 
