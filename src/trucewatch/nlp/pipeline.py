@@ -251,9 +251,13 @@ class Analyser:
         out: list[AnalysedSentence] = []
         for p_idx, ((offset, _), doc) in enumerate(zip(paras, self.nlp.pipe(t for _, t in paras))):
             # One pass over the paragraph's tokens; sentences take slices (iterating spans is costly).
-            texts = [t.text for t in doc]
-            lowers = [t.lower_ for t in doc]
-            starts = [offset + t.idx for t in doc]
+            texts: list[str] = []
+            lowers: list[str] = []
+            starts: list[int] = []
+            for t in doc:
+                texts.append(t.text)
+                lowers.append(t.lower_)
+                starts.append(offset + t.idx)
             for sent in doc.sents:
                 if sent.end <= sent.start:
                     continue
