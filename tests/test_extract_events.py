@@ -206,3 +206,24 @@ def test_extract_events_truce_terms_in_following_sentences(extractor: Extractor)
     joined = " ".join(e.conditions or [])
     assert "prisoners" in joined and "aid deliveries" in joined
     assert e.mediators == ["Qatar"] and e.date == "2024-06-02"
+
+
+@pytest.mark.parametrize("published, text, kind, parties, mediators", [
+    ("2025-05-11", "India and Pakistan agreed to an immediate ceasefire on Saturday after four days of fighting.",
+     "ceasefire", {"India", "Pakistan"}, []),
+    ("2024-11-28", "Israel and Hezbollah agreed to a ceasefire on Tuesday, brokered by the United States and France.",
+     "ceasefire", {"Israel", "Hezbollah"}, ["United States", "France"]),
+])
+def test_extract_events_truces_in_other_conflicts(extractor: Extractor, published: str, text: str, kind: str,
+                                                  parties: set[str], mediators: list[str]) -> None:
+    e = only(extract(extractor, text, published=published), kind)
+    assert {x for x in (e.actor or "").split("; ") + (e.target or "").split("; ") if x} == parties
+    assert e.mediators == mediators
+
+
+def test_extract_events_shelling_of_a_market(extractor: Extractor) -> None:
+    events = extract(extractor, "Fighters of the Rapid Support Forces shelled a market in Omdurman on Sunday, "
+                                "killing four civilians, residents said.", published="2023-05-22")
+    e = only(events, "attack")
+    assert (e.actor, e.location, e.country, e.date, e.killed) == (
+        "Rapid Support Forces", "Omdurman", "Sudan", "2023-05-21", 4)

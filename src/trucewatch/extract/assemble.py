@@ -39,6 +39,7 @@ from trucewatch.extract.roles import (
     assign,
     is_actor,
     is_place,
+    is_place_phrase,
     is_state,
     official,
     owner,
@@ -177,6 +178,12 @@ class Extractor:
         places = [x for x in ents if is_place(x, s)]
         if m.kind in ("ceasefire", "ceasefire_end"):
             mediators = mediators_in(s, self.lex, ents, self._resolve) if m.kind == "ceasefire" else []
+            # Countries the gazetteer knows only as places are parties when named as such ("India and
+            # Pakistan agreed to a ceasefire"), not when they say where ("a truce in Yemen").
+            named_countries = [x for x in ents if x.entity.type == "country" and not is_place_phrase(x, s)
+                               and s.tokens[x.start] == x.entity.name.split()[0] and x.start < m.lo
+                               and s.lower[x.end:x.end + 1] not in (["'s"], ["’s"])]  # "Yemen's truce": a place
+            actors_in = actors_in + [x for x in named_countries if x not in actors_in]
             parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.type != "person"]
             # International organisations broker truces; they are parties only to their own.
             mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]

@@ -76,7 +76,8 @@ def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention
     lower = s.lower
     for a, b in find_phrases(lower, lex.mediator_markers):
         for m in entities:
-            if m.start >= b and m.start - b <= 12 and not m.entity.is_place:
+            # States broker truces too ("brokered by the United States and France"); cities do not.
+            if m.start >= b and m.start - b <= 12 and (not m.entity.is_place or m.entity.type == "country"):
                 out.append(m.entity)
     for a, b in find_phrases(lower, lex.mediator_after):
         if lower[b:b + 1] == ["by"]:

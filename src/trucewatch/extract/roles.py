@@ -147,6 +147,11 @@ def _in_place_list(m: EntityMention, s: AnalysedSentence) -> bool:
     return before[-1] in ("and", ",", "or") and any(w in _PLACE_PREPS for w in before[:-1])
 
 
+def is_place_phrase(m: EntityMention, s: AnalysedSentence) -> bool:
+    """The mention stands after a locative preposition or in a list of places ("in Iraq and Syria")."""
+    return (m.start > 0 and s.lower[m.start - 1] in _LOCATIVE) or _in_place_list(m, s)
+
+
 def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
     e = m.entity
     if e.is_place:

@@ -191,6 +191,13 @@ class Analyser:
                 variants.add(surface.replace("-", " "))  # "Iran backed militias", "Ain al Asad"
             for v in variants:
                 (sensitive if case_sensitive else insensitive).append({"label": label, "pattern": v, "id": entity.id})
+        # Countries of the world by name ("India and Pakistan agreed ..."), where the shipped gazetteer
+        # does not already name them (Iran, Israel, the United States are actors there).
+        shipped = {f.lower() for f, _, _ in forms}
+        for country in gazetteer.world.countries():
+            for surface in (country.name, *country.aliases):
+                if surface.lower() not in shipped and surface[:1].isupper() and len(surface) > 3:
+                    sensitive.append({"label": "PLACE", "pattern": surface, "id": country.id})
         # Adjectives of countries ("Russian air strikes", "Iraqi fighters") name the state where the
         # gazetteer knows it as an actor, else the country as a place; longer names still win.
         for adjective, country in gazetteer.world.demonyms():

@@ -70,6 +70,10 @@ class World:
             for surface in (name, *aliases, *note.get("demonyms", [])):
                 self._country_index.setdefault(surface if surface.isupper() else plain(surface), entity)
 
+    def countries(self) -> list[Entity]:
+        """Every country, with its ledger name and aliases."""
+        return list(self._countries.values())
+
     def demonyms(self) -> list[tuple[str, Entity]]:
         """(adjective, country) pairs: "Iraqi" -> Iraq, "Russian" -> Russia."""
         return list(self._demonyms)
