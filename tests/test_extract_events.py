@@ -213,6 +213,10 @@ def test_extract_events_truce_terms_in_following_sentences(extractor: Extractor)
      "ceasefire", {"India", "Pakistan"}, []),
     ("2024-11-28", "Israel and Hezbollah agreed to a ceasefire on Tuesday, brokered by the United States and France.",
      "ceasefire", {"Israel", "Hezbollah"}, ["United States", "France"]),
+    ("2023-04-12", "Yemen has seen a year of relative calm since the Houthis agreed a truce with the Saudi-led "
+                   "coalition.", "ceasefire", {"Houthis", "Saudi-led coalition"}, []),
+    ("2022-06-03", "The UN envoy to Yemen said the Houthis had accepted a two-month renewal of the truce.",
+     "ceasefire", {"Houthis"}, ["United Nations"]),
 ])
 def test_extract_events_truces_in_other_conflicts(extractor: Extractor, published: str, text: str, kind: str,
                                                   parties: set[str], mediators: list[str]) -> None:

@@ -53,6 +53,22 @@ from trucewatch.resolve.dates import find_time_expressions
 from trucewatch.resolve.names import Gazetteer
 
 
+# "the envoy to Yemen", "talks on Sudan", "pressure from Egypt": a country after these words is
+# what the sentence is about or where help comes from, not a side that halts fire.
+_NOT_PARTY_BEFORE = frozenset({"to", "for", "on", "over", "about", "at", "from", "toward", "towards",
+                               "against", "by", "via", "of"})
+# "Iraq has witnessed a period of calm", "Yemen remains quiet": the country is where calm holds.
+_UNDERGO_VERBS = frozenset({"witnessed", "witnesses", "saw", "sees", "seen", "experienced", "experiences",
+                            "enjoyed", "enjoys", "remained", "remains", "returned", "is", "was"})
+_AUXILIARIES = frozenset({"has", "have", "had", "been", "also", "now", "since", "largely", "mostly"})
+
+
+def _undergoes(s: AnalysedSentence, k: int) -> bool:
+    """The verb after a subject country says it underwent the calm rather than agreed to it."""
+    verb = next((w for w in s.lower[k:k + 4] if w not in _AUXILIARIES), "")
+    return verb in _UNDERGO_VERBS
+
+
 class Extractor:
     """Turns documents into events. Build once (it compiles the spaCy pipeline), call many times."""
 
@@ -182,7 +198,9 @@ class Extractor:
             # Pakistan agreed to a ceasefire"), not when they say where ("a truce in Yemen").
             named_countries = [x for x in ents if x.entity.type == "country" and not is_place_phrase(x, s)
                                and s.tokens[x.start] == x.entity.name.split()[0] and x.start < m.lo
-                               and s.lower[x.end:x.end + 1] not in (["'s"], ["’s"])]  # "Yemen's truce": a place
+                               and s.lower[x.end:x.end + 1] not in (["'s"], ["’s"])  # "Yemen's truce": a place
+                               and (x.start == 0 or s.lower[x.start - 1] not in _NOT_PARTY_BEFORE)
+                               and not _undergoes(s, x.end)]
             actors_in = actors_in + [x for x in named_countries if x not in actors_in]
             parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.type != "person"]
             # International organisations broker truces; they are parties only to their own.

@@ -291,6 +291,7 @@ class Analyser:
                         a.entities.append(EntityMention(
                             ent.start - base, ent.end - base, offset + ent.start_char,
                             offset + ent.end_char, ent.text, entity))
+                self._widen_country_names(a)
                 self._add_context_names(a)
                 self._add_sponsored_groups(a)
                 a.entities = [m for m in a.entities if not _is_modifier(a, m) and not _describes_person(a, m)
@@ -323,6 +324,26 @@ class Analyser:
                                             s.starts[j] + len(s.tokens[j]), s.span_text(m.start, j + 1), entity))
             taken.update(range(m.start, j + 1))
         s.entities.sort(key=lambda x: x.start)
+
+    def _widen_country_names(self, s: AnalysedSentence) -> None:
+        """"Port Sudan", "Kuwait City", "Djibouti City": a capitalised word joined to a country's
+        name may make a city the world gazetteer knows; the city, not the country, is then meant."""
+        for n, m in enumerate(s.entities):
+            if m.entity.type != "country":
+                continue
+            candidates = []
+            if m.start > 0 and _CAPITAL.match(s.tokens[m.start - 1]) and s.tokens[m.start - 1] not in _NOT_NAMES:
+                candidates.append((m.start - 1, m.end))
+            if m.end < len(s.tokens) and _CAPITAL.match(s.tokens[m.end]):
+                candidates.append((m.start, m.end + 1))
+            for i, j in candidates:
+                if any(o is not m and o.start < j and i < o.end for o in s.entities):
+                    continue
+                place = self.gazetteer.lookup(s.span_text(i, j), kind="place")
+                if place is not None and place.is_place and place.type != "country":
+                    s.entities[n] = EntityMention(i, j, s.starts[i], s.starts[j - 1] + len(s.tokens[j - 1]),
+                                                  s.span_text(i, j), place)
+                    break
 
     def _add_context_names(self, s: AnalysedSentence) -> None:
         """Capitalised names the gazetteer lacks: places after a locative preposition, and groups
