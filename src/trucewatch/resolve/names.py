@@ -267,6 +267,9 @@ class _Form:
     surface: str
 
 
+_MAX_ANSWERS = 200_000
+
+
 @dataclass
 class Gazetteer:
     """Actors and places by id, with indexes built once so that every lookup is a dict probe."""
@@ -277,9 +280,12 @@ class Gazetteer:
     _exact: dict[str, list[_Form]] = field(init=False, repr=False)
     _folded: dict[str, list[_Form]] = field(init=False, repr=False)
     _keys: dict[str, list[_Form]] = field(init=False, repr=False)
+    # Reports repeat the same few names: a lookup's answer is kept (the indexes never change after
+    # construction), bounded so that a stream of unusual names cannot grow it without end.
+    _answers: dict[tuple[str, Kind | None, str | None], Entity | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._exact, self._folded, self._keys = {}, {}, {}
+        self._exact, self._folded, self._keys, self._answers = {}, {}, {}, {}
         for entity in self.entities.values():
             for surface, case_sensitive in _spellings(entity):
                 form = _Form(entity.id, surface == entity.name, surface)
@@ -321,11 +327,17 @@ class Gazetteer:
         surface = surface.strip()
         if not surface:
             return None
+        memo = (surface, kind, country)
+        if memo in self._answers:
+            return self._answers[memo]
         country_name = self.world.country_name(country) if country else None
         found = self._lookup_name(surface, kind, country_name) or self._lookup_unwrapped(surface, kind, country_name)
-        if found is not None or kind == "actor":
-            return found
-        return self._lookup_world(surface, country_name)
+        if found is None and kind != "actor":
+            found = self._lookup_world(surface, country_name)
+        if len(self._answers) >= _MAX_ANSWERS:
+            self._answers.clear()
+        self._answers[memo] = found
+        return found
 
     def surface_forms(self) -> Iterator[tuple[str, Entity, bool]]:
         """(surface text, entity, case_sensitive) for every name and alias: fed to a spaCy EntityRuler."""
