@@ -231,3 +231,15 @@ def test_extract_events_shelling_of_a_market(extractor: Extractor) -> None:
     e = only(events, "attack")
     assert (e.actor, e.location, e.country, e.date, e.killed) == (
         "Rapid Support Forces", "Omdurman", "Sudan", "2023-05-21", 4)
+
+
+@pytest.mark.parametrize("text, kind, actor", [
+    ("Hamas said on Tuesday it had fired rockets at Ashkelon.", "attack", "Hamas"),
+    ("The Pentagon said it had carried out air strikes on Kataib Hezbollah sites in Syria.", "strike",
+     "United States"),
+    ("A group calling itself the Free Hills Brigade said it attacked a checkpoint near Kirkuk.", "attack",
+     "Free Hills Brigade"),
+])
+def test_extract_events_speaker_said_it_did_it(extractor: Extractor, text: str, kind: str, actor: str) -> None:
+    """"X said it had attacked": the pronoun after the saying verb is the speaker, the attacker."""
+    assert only(extract(extractor, text), kind).actor == actor

@@ -128,11 +128,6 @@ def test_resolve_other_conflict_shipped_groups(ledger: Ledger, surface: str, nam
     assert found and {(m.entity.name, m.entity.provisional) for m in found} == {(name, False)}
 
 
-_VANGUARD_MISSED = ("'... an armed group calling itself the Blue Nile Vanguard Brigade said on Friday it had "
-                    "attacked a police post ...' -> no mention (the 'calling itself' cue is not found when "
-                    "'the' comes between it and the name)")
-
-
 def test_resolve_other_conflict_unknown_group_is_provisional(ledger: Ledger) -> None:
     found = ledger.named(VANGUARD)
     assert found
@@ -147,8 +142,6 @@ def test_resolve_other_conflict_the_group_is_the_new_group(ledger: Ledger) -> No
     assert m.entity.name == VANGUARD and m.entity.provisional
 
 
-@pytest.mark.xfail(strict=True, reason=f"{_VANGUARD_MISSED} -> no attack event ; needed attack, actor "
-                                       f"'Blue Nile Vanguard Brigade', location Ad-Damazin, Sudan, killed 3")
 def test_resolve_other_conflict_new_group_is_the_attacker(ledger: Ledger) -> None:
     attack = the_one(ledger.events_of("attack", "police post"), "attack on the police post")
     assert (attack.actor, attack.location, attack.country, attack.killed) == (VANGUARD, "Ad-Damazin", "Sudan", 3)

@@ -36,6 +36,9 @@ _TITLES = frozenset("spokesman spokeswoman spokesperson secretary-general leader
                     "officials chief head minister secretary envoy adviser advisor president".split())
 _PRONOUNS = frozenset({"he", "she"})
 _SAYING = frozenset("said says warned warns added told stressed insisted cautioned threatened vowed".split())
+# Verbs that report what a speaker did or will do, followed by "it"/"they" for the speaker itself.
+_SAYING_REPORT = frozenset("said says claimed claims announced announces admitted acknowledged confirmed "
+                           "denied denies insisted".split())
 _NAME = re.compile(r"^[A-Z][\w'’\-]+$")
 
 
@@ -75,6 +78,14 @@ class Discourse:
                 added.append(self._mention(s, i, i + 2, entity))
         if len(lower) > 1 and lower[0] == "it" and lower[1] in _SAYING and self.last_group is not None and 0 not in taken:
             added.append(self._mention(s, 0, 1, self.last_group))  # "It said its fighters had also fired"
+        for i in range(2, len(lower) - 1):
+            # "The group said on Friday it had attacked ...": "it" after the saying verb is the speaker.
+            if lower[i] in ("it", "they") and i not in taken:
+                verb = next((k for k in range(i - 1, max(0, i - 5), -1) if lower[k] in _SAYING_REPORT), None)
+                speaker = None if verb is None else self._group_before(s, verb)
+                if speaker is not None:
+                    added.append(self._mention(s, i, i + 1, speaker))
+                    taken.add(i)
         for i in range(1, len(lower) - 1):
             if lower[i] in _PRONOUNS and lower[i + 1] in _SAYING and i not in taken and self.speaker is not None:
                 added.append(self._mention(s, i, i + 1, self.speaker))
@@ -86,6 +97,18 @@ class Discourse:
         if added:
             s.entities = sorted(s.entities + added, key=lambda m: m.start)
         self._remember(s)
+
+    def _group_before(self, s: AnalysedSentence, verb: int) -> Entity | None:
+        """The group or state that is the subject of the saying verb: the nearest named before it
+        with nothing but a date or a title between ("the group said", "Hamas claimed on Friday")."""
+        before = [m for m in s.entities if m.end <= verb]
+        if not before:
+            return None
+        m = before[-1]
+        e = actor_entity(m.entity, self.resolve)
+        if e.is_place or e.type == "person" or verb - m.end > 2:
+            return None
+        return e if e.type in GROUP_TYPES or is_state(e) else None
 
     @staticmethod
     def _mention(s: AnalysedSentence, i: int, j: int, entity: Entity) -> EntityMention:
