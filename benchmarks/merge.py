@@ -7,8 +7,10 @@ before it. Saving and merging are timed apart.
 
 What is generated (seeded, so runs are repeatable):
 
-* real-world events over three years (attacks, strikes, threats, truces, demands, troop moves)
-  at the bases, cities, actors and targets of the shipped gazetteer, a few a day, no two alike;
+* real-world events over ten years (attacks, strikes, threats, truces, demands, troop moves) at
+  the bases, cities, actors and targets of the shipped gazetteer, several a day; no two of a kind
+  within a day of each other in one province (uses of force) or by one actor (statements), so
+  that reports can tell them apart in principle;
 * reports published 0-2 days after their event, told with varied wording, each with the event as
   its news and sometimes one or two older events as background ("last month's attack on ...");
 * the reports disagree as real ones do: a day off, a coarser date, the city instead of the base,
@@ -44,8 +46,8 @@ from trucewatch.models import Document, Event, Removal
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 
-START = dt.date(2019, 1, 1)
-DAYS = 3 * 365
+START = dt.date(2015, 1, 1)
+DAYS = 10 * 365
 REPORTS_PER_EVENT = 5  # on average; popular events get many more, most get one or two
 TYPES = (("attack", 40), ("strike", 20), ("threat", 15), ("ceasefire", 6), ("demand", 7), ("troop_change", 8),
          ("ceasefire_end", 4))
@@ -73,6 +75,7 @@ FILLER_CLAUSES = ("roads around the area were closed for {n} hours", "schools wo
 class Place:
     name: str
     country: str
+    region: str  # its province (or its own name): two attacks a day apart in one province are alike
     inside: tuple[str, ...]  # places that contain it (its city or province), as reports may name them
 
 
@@ -99,7 +102,7 @@ class World:
                    and e.lat is not None]
         coarse = [e for e in gazetteer.entities.values()
                   if e.type in ("city", "province") and e.country in ("Iraq", "Syria")]
-        self.places = [Place(e.name, e.country or "Iraq", tuple(
+        self.places = [Place(e.name, e.country or "Iraq", e.province or e.name, tuple(
             c.name for c in coarse if c.id != e.id and knowledge.place_relation(c.name, e.name) == "within"))
             for e in located]
         groups = [e for e in gazetteer.entities.values() if e.type == "armed group" and e.country == "Iraq"
@@ -113,9 +116,9 @@ class World:
 
 
 def generate_events(world: World, n: int, rng: random.Random) -> list[Truth]:
-    """``n`` distinct real-world events, ordered by date."""
+    """``n`` real-world events, ordered by date, none of them alike (see the module docstring)."""
     kinds, weights = zip(*TYPES, strict=True)
-    taken: set[tuple[object, ...]] = set()
+    taken: set[tuple[object, ...]] = set()  # (kind, province or actor, day)
     out: list[Truth] = []
     while len(out) < n:
         kind = rng.choices(kinds, weights)[0]
@@ -132,10 +135,10 @@ def generate_events(world: World, n: int, rng: random.Random) -> list[Truth]:
             mode, actor, target = None, rng.choice(world.targets), None
         else:
             mode, actor, target = None, group, "United States"
-        key = (kind, day, place.name if place else actor, mode)
-        if key in taken:
+        who = place.region if place else actor
+        if any((kind, who, day + dt.timedelta(days=k)) in taken for k in (-1, 0, 1)):
             continue
-        taken.add(key)
+        taken.add((kind, who, day))
         killed = rng.choice((None, 0, 1, 1, 2, 3, 4, 6, 9)) if kind in ("attack", "strike") else None
         injured = rng.choice((None, 0, 1, 2, 5, 8)) if kind in ("attack", "strike") else None
         out.append(Truth(len(out), kind, day, mode, actor, target, place, killed, injured))
@@ -146,7 +149,7 @@ def generate_events(world: World, n: int, rng: random.Random) -> list[Truth]:
 def told(t: Truth, world: World, rng: random.Random, published: dt.date, background: bool) -> Event:
     """The event as one report tells it, with the disagreements reports have."""
     date = t.date.isoformat()
-    if background or rng.random() < 0.08:
+    if (background and rng.random() < 0.5) or rng.random() < 0.08:
         date = date[:7]  # "last month's attack"
     elif rng.random() < 0.04 and t.type in ("attack", "strike"):
         date = (t.date + dt.timedelta(days=rng.choice((-1, 1)))).isoformat()  # another time zone

@@ -130,6 +130,7 @@ def test_merge_contradictions_copies_count_once_for_a_value(knowledge: Knowledge
         # the most specific place and date
         (({"location": "Baghdad"}, {"location": "Baghdad International Airport"}), "location",
          "Baghdad International Airport", "specific"),
+        (({"location": "Baghdad"}, {"location": "Mashtal"}), "location", "Mashtal", "specific"),  # a district
         (({"date": "2021-03"}, {"date": "2021-03-03"}), "date", "2021-03-03", "specific"),
         # a named perpetrator over an unknown one, then the one more independent sources give
         (({}, {"actor": "Kataib Hezbollah"}), "actor", "Kataib Hezbollah", "sources"),

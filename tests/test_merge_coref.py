@@ -139,10 +139,47 @@ def test_merge_coref_strikes_a_day_apart_across_time_zones_join(knowledge: Knowl
     assert match is not None and match.joins
 
 
+@pytest.mark.parametrize(
+    ("first", "second", "joins"),
+    [
+        # US strikes on one day in one city: the group hit tells them apart
+        (dict(type="strike", actor="United States", target="Kataib Hezbollah", location="Erbil", date="2021-06-27"),
+         dict(type="strike", actor="United States", target="Tashkil al-Waritheen",
+              location="Erbil International Airport", date="2021-06-27"), False),
+        (dict(type="strike", actor="United States", target="Kataib Hezbollah", location="Erbil", date="2021-06-27"),
+         dict(type="strike", actor="United States", target="Kataib Hezbollah", location="Erbil International Airport",
+              date="2021-06-27"), True),
+        # a US strike that month with no target and no place: the US strikes too often to anchor it
+        (dict(type="strike", actor="United States", target="Kataib Hezbollah", date="2021-06-27", country="Iraq"),
+         dict(type="strike", actor="United States", date="2021-06", country="Iraq"), False),
+        # a statement is dated when it is made: a group's threats on two days are two threats
+        (dict(type="threat", actor="Kataib Hezbollah", target="United States", date="2020-10-11"),
+         dict(type="threat", actor="Kataib Hezbollah", target="United States", date="2020-10-12"), False),
+        # two militias' truces with the US in one week are two truces
+        (dict(type="ceasefire", actor="Kataib Hezbollah", target="United States", date="2020-10-11"),
+         dict(type="ceasefire", actor="Harakat al-Nujaba", target="United States", date="2020-10-12"), False),
+    ],
+)
+def test_merge_coref_ubiquitous_states_and_statements(knowledge: Knowledge, first: dict[str, Any],
+                                                      second: dict[str, Any], joins: bool) -> None:
+    a = mention(first.pop("type"), "a", "2021-07-10", 1, **first)
+    b = mention(second.pop("type"), "b", "2021-07-20", 2, background=True, **second)
+    match = score(b, profile_of(a), knowledge)
+    assert (match is not None and match.joins) is joins, match
+
+
 def test_merge_coref_two_events_of_one_report_never_join(knowledge: Knowledge) -> None:
     first = mention(doc_id="a", **BASE)
     second = mention(doc_id="a", event_id=2, **BASE)
-    assert score(second, profile_of(first), knowledge) is None
+    assert score(second, profile_of(first), knowledge, same_report=True) is None
+
+
+def test_merge_coref_the_same_sentence_anchors_a_copy(knowledge: Knowledge) -> None:
+    news = mention(doc_id="a", **BASE)
+    copy = mention(doc_id="b", published="2021-03-20", event_id=2, mode="rocket", target="United States",
+                   date="2021-03")
+    assert not (m := score(copy, profile_of(news), knowledge)) or not m.joins
+    assert (m := score(copy, profile_of(news), knowledge, same_sentence=True)) is not None and m.joins
 
 
 def test_merge_coref_an_attack_cannot_postdate_its_report(knowledge: Knowledge) -> None:
@@ -270,6 +307,12 @@ def test_merge_coref_a_vague_report_does_not_chain_a_second_attack_in(store: Sto
         report("c", "2019-01-08", event(**airport, location="Green Zone", actor="Asaib Ahl al-Haq")))
     assert sorted(map(sorted, clusters(store).values())) == [["a", "vague"], ["b", "c"]]
     assert [c.event.location for c in store.merged_events(contested=True)] == ["Baghdad International Airport"]
+
+
+def test_merge_coref_a_report_of_two_alike_attacks_keeps_them_two(store: Store) -> None:
+    add(store, report("a", "2021-03-04", event(**BASE), event(**BASE)))
+    add(store, report("b", "2021-03-04", event(**BASE)))
+    assert sorted(map(sorted, clusters(store).values())) == [["a"], ["a", "b"]]
 
 
 def test_merge_coref_documents_written_before_the_merge_are_merged_by_the_next_sync(store: Store) -> None:

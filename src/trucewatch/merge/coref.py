@@ -1,14 +1,14 @@
 """Cross-report event coreference: which reports' events are one real-world event.
 
 A *mention* (one report's event) is compared with the *profile* of each merged event that could be
-the same one: the merged date and the names, places, modes and figures its reports give.
+the same one: the event's merged values and the names, places, modes and figures its reports give.
 
 Hard conditions (any failure: not the same event):
 
 * the same type;
-* compatible dates: equal, one a coarser form of the other ("2021-02" and "2021-02-15"), or within
-  a day of each other when both give a day (a night attack is "late Monday" in Baghdad and "Sunday"
-  in Washington); three days for a truce, which is announced, signed and takes effect over days;
+* compatible dates: equal, or one a coarser form of the other ("2021-02" and "2021-02-15"); two
+  days may differ by a day for a use of force (a night attack is "late Monday" in Baghdad and
+  "Sunday" in Washington) and by three for a truce (announced, signed and in effect over days);
 * not a report that already tells the event: one report annotates one real event once, so two
   events of one report are two events;
 * an attack or strike cannot have happened after a report of it was published;
@@ -18,12 +18,17 @@ Then the evidence is weighed (``Weights``): a date to the day, the same or a con
 base in its city or province, via the gazetteer's province, country and coordinates), the same or
 related actor and target (a member group and its umbrella, the US and the US-led coalition, via
 the gazetteer's relations), the same mode, equal casualty figures, the same evidence sentence (a
-syndicated copy). Disagreements weigh against: another place far away, another country, unrelated
-actors, a strike from the ground against one from the air. A mention joins the best candidate whose
-score reaches ``JOIN`` *and* that shares an anchor: a day, a place, an actor, a party of a truce, a
-casualty figure of two or more, the sentence itself, or the same news cycle (both told as news by
-reports published within two days). Type, month and target alone ("a US strike on Iran in June")
-never suffice.
+syndicated copy). Disagreements weigh against: another place far away, another country, another
+group (the attacker of an attack, the group a strike hit), a strike from the ground against one from
+the air. A mention agrees with an event when it agrees with any of its reports, but disagrees with
+it when it disagrees with the event's merged value (see ``Profile``).
+
+A mention joins the best candidate whose score reaches ``JOIN`` *and* that shares an anchor: a day,
+a place, an actor, a party of a truce, a casualty figure of two or more, the sentence itself, or
+the same news cycle (both told as news by reports published within two days). States are weak
+anchors where they are everywhere: the United States as the actor of a strike or a troop move
+anchors only with the same target, and as the counterpart of a truce never. Type, month and target
+alone ("a US strike on Iran in June") never suffice.
 
 A background mention ("the attack on Ain al-Asad on 3 March") is compared like any other, so it
 joins the event it refers to; when several candidates score alike, the one more sources report
@@ -40,6 +45,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 from trucewatch.extract.roles import PLACE_RANK, is_state, related
@@ -53,9 +59,11 @@ ActorRelation = Literal["same", "related", "other"]
 JOIN = 4.0
 FORCE = frozenset({"attack", "strike"})
 TRUCE = frozenset({"ceasefire", "ceasefire_end"})
-# Days two day-precise dates of one event may differ by.
-DAY_SLACK = {"ceasefire": 3, "ceasefire_end": 3}
-DEFAULT_SLACK = 1
+# Days two day-precise dates of one event may differ by: a day for a use of force (a night attack
+# is "late Monday" in Baghdad and "Sunday" in Washington), three for a truce (announced, signed and
+# in effect over days), none for a statement, dated by when it was made.
+DAY_SLACK = {"attack": 1, "strike": 1, "ceasefire": 3, "ceasefire_end": 3}
+DEFAULT_SLACK = 0
 # A report can be published a little after the event's day in another time zone.
 PUBLISHED_SLACK = 3
 # Reports published this many days apart that both tell an event as news tell the same day's news.
@@ -65,6 +73,7 @@ CITY_KM = 30.0
 # A town and a base this close are plausibly where a rocket was fired from and where it fell.
 NEAR_KM = 75.0
 _AIR_MODES = frozenset({"airstrike", "drone", "missile", "raid"})
+_STATE_ACTS = frozenset({"strike", "troop_change"})
 _EVIDENCE_WORDS = 8  # shorter sentences are too generic to identify a copy
 
 
@@ -112,6 +121,7 @@ class DateSpan:
     granularity: Granularity
 
 
+@lru_cache(maxsize=65536)
 def date_span(value: str | None) -> DateSpan | None:
     """'2021' -> 1 Jan..31 Dec 2021; '2021-02' -> February; '2021-02-15' -> that day; else None."""
     if not value:
@@ -339,8 +349,6 @@ class Profile:
     countries: set[str] = field(default_factory=set)
     killed: set[int] = field(default_factory=set)
     injured: set[int] = field(default_factory=set)
-    docs: set[str] = field(default_factory=set)
-    evidence: set[str] = field(default_factory=set)
     news: set[str] = field(default_factory=set)  # publication days of the reports that tell it as news
 
     @classmethod
@@ -364,9 +372,6 @@ class Profile:
             self.killed.add(m.killed)
         if m.injured is not None:
             self.injured.add(m.injured)
-        self.docs.add(m.doc_id)
-        if m.evidence:
-            self.evidence.add(m.evidence)
         if not m.background and m.published:
             self.news.add(m.published[:10])
         if m.published and (self.earliest_published is None or m.published < self.earliest_published):
@@ -389,7 +394,9 @@ class Profile:
 
 
 _VALUES = ("type", "date", "actor", "target", "location", "mode", "earliest_published", "sources")
-_SETS = ("actors", "targets", "locations", "modes", "countries", "killed", "injured", "docs", "evidence", "news")
+# Sets of distinct values only: a profile stays small however many reports tell the event (which
+# reports and sentences it holds are asked of the store: see ``score``'s ``same_report``).
+_SETS = ("actors", "targets", "locations", "modes", "countries", "killed", "injured", "news")
 
 
 # ---- scoring ---------------------------------------------------------------------------------
@@ -422,9 +429,15 @@ class _Tally:
         self.reasons.append(f"{why}{points:+g}")
 
 
-def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGHTS) -> Match | None:
-    """How strongly ``m`` is a report of the event profiled by ``p``; None when it cannot be."""
-    if m.type != p.type or m.doc_id in p.docs:
+def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGHTS, *,
+          same_report: bool = False, same_sentence: bool = False) -> Match | None:
+    """How strongly ``m`` is a report of the event profiled by ``p``; None when it cannot be.
+
+    ``same_report``: the event already holds a mention of ``m``'s report (two events of one report
+    are two events). ``same_sentence``: it holds a mention whose evidence is ``m``'s sentence word
+    for word (a syndicated copy).
+    """
+    if m.type != p.type or same_report:
         return None
     tally = _Tally()
     add = tally.add
@@ -467,22 +480,25 @@ def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGH
 
     # Who did it to whom.
     if m.type in TRUCE:
-        _score_parties(set(m.actors) | set(m.targets), p.actors | p.targets, knowledge, weights, tally)
+        _score_parties(set(m.actors) | set(m.targets), p, knowledge, weights, tally)
     else:
-        relation = _actor(m.actors, p.actors, p.actor, knowledge)
-        if relation == "same":
-            add(weights.actor_same, "actor", anchor=True)
-        elif relation == "related":
-            add(weights.actor_related, "actor-related", anchor=True)
-        elif relation == "other":
+        actor = _actor(m.actors, p.actors, p.actor, knowledge)
+        target = _actor(m.targets, p.targets, p.target, knowledge)
+        # Strikes and troop moves are a state's by definition (every US strike, every US troop
+        # move): there a state as the actor anchors only with the same target.
+        anchor = target == "same" or m.type not in _STATE_ACTS or not all(_is_state(a, knowledge) for a in m.actors)
+        if actor == "same":
+            add(weights.actor_same, "actor", anchor=anchor)
+        elif actor == "related":
+            add(weights.actor_related, "actor-related", anchor=anchor)
+        elif actor == "other":
             add(weights.actor_other, "actor-other")
-        relation = _actor(m.targets, p.targets, p.target, knowledge)
-        if relation == "same":
+        if target == "same":
             add(weights.target_same, "target")
-        elif relation == "related":
+        elif target == "related":
             add(weights.target_related, "target-related")
-        elif relation == "other":
-            add(weights.target_other, "target-other")
+        elif target == "other":  # the group a strike hit tells strikes apart as the attacker does attacks
+            add(weights.actor_other if m.type in _STATE_ACTS else weights.target_other, "target-other")
 
     # How, and with what toll.
     if m.type in FORCE and m.mode and m.mode != "unknown" and p.modes:
@@ -496,7 +512,7 @@ def score(m: Mention, p: Profile, knowledge: Knowledge, weights: Weights = WEIGH
     same_toll = [n for n, known in ((m.killed, p.killed), (m.injured, p.injured)) if n is not None and n in known]
     if same_toll:
         add(weights.casualties_same, "toll", anchor=max(same_toll) >= 2)
-    if m.evidence and m.evidence in p.evidence:
+    if same_sentence:
         add(weights.evidence_same, "same-sentence", anchor=True)
     if _same_news_cycle(m, p):
         add(0, "news-cycle", anchor=True)
@@ -551,25 +567,39 @@ def _best_actor(names: Iterable[str], others: Iterable[str], knowledge: Knowledg
     return "same" if "same" in found else "related" if "related" in found else "other"
 
 
-def _score_parties(mine: set[str], theirs: set[str], knowledge: Knowledge, weights: Weights,
-                   tally: _Tally) -> None:
+def _score_parties(mine: set[str], p: Profile, knowledge: Knowledge, weights: Weights, tally: _Tally) -> None:
     """The sides of a truce are unordered: each party of the mention found among the event's. A
-    state found on both sides counts for less: the United States is the counterpart of every truce
-    the militias offer, so sharing it says little about which truce it is."""
-    if not mine or not theirs:
+    state counts for less and anchors nothing (the United States is the counterpart of every truce
+    the militias offer, so sharing it says little about which truce it is), and the groups of the
+    mention must not be unrelated to the groups of the event's merged sides: a truce of one militia
+    is not another militia's truce of the same week."""
+    given = p.actors | p.targets
+    if not mine or not given:
         return
-    points = 0.0
+    groups = {a for a in mine if not _is_state(a, knowledge)}
+    merged_groups = {b for b in (*split_names(p.actor), *split_names(p.target)) if not _is_state(b, knowledge)}
+    if groups and merged_groups and _best_actor(groups, merged_groups, knowledge) == "other":
+        tally.add(weights.party_none, "parties-other")
+        return
+    points, anchored = 0.0, False
     for a in mine:
-        relation = _best_actor((a,), theirs, knowledge)
+        relation = _best_actor((a,), given, knowledge)
         if relation == "other":
             continue
-        entity = knowledge.entity(a, "actor")
-        points += weights.party_state if entity is not None and is_state(entity) else (
-            weights.actor_same if relation == "same" else weights.actor_related)
+        if a in groups:
+            points += weights.actor_same if relation == "same" else weights.actor_related
+            anchored = True
+        else:
+            points += weights.party_state
     if points:
-        tally.add(min(points, weights.party_cap), "parties", anchor=True)
+        tally.add(min(points, weights.party_cap), "parties", anchor=anchored)
     else:
         tally.add(weights.party_none, "parties-other")
+
+
+def _is_state(name: str, knowledge: Knowledge) -> bool:
+    entity = knowledge.entity(name, "actor")
+    return entity is not None and is_state(entity)
 
 
 def rank(matches: Iterable[tuple[Match, int, Profile]], m: Mention) -> list[tuple[Match, int]]:

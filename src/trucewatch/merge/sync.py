@@ -44,15 +44,17 @@ class Merger:
     Mentions read from the store are kept (up to ``CACHE`` of them) between documents: an event row
     is never changed once saved (a changed report gets new rows), so only what links a mention to
     its merged event is read again, and a merged event reported a thousand times is not read whole
-    from the database each time a report joins it.
+    from the database each time a report joins it. Parsed profiles are kept too, each with the
+    stored text it was parsed from, which tells whether it is still current.
     """
 
-    CACHE = 50_000
+    CACHE = 20_000
 
     def __init__(self, store: Store, gazetteer: Gazetteer | None = None) -> None:
         self.store = store
         self.knowledge = Knowledge(gazetteer or Gazetteer.load())
         self._cache: OrderedDict[int, tuple[MentionRecord, Mention]] = OrderedDict()
+        self._profiles: OrderedDict[int, tuple[str, Profile]] = OrderedDict()
 
     def sync(self) -> list[Rejection]:
         """Merge every queued document; returns the documents whose merge failed (left unmerged and
@@ -105,7 +107,10 @@ class Merger:
         kept, out = mentions[:1], list[MentionRecord]()
         for record, mention in mentions[1:]:
             values, _ = merge_values([r for r, _ in kept], self.knowledge)
-            match = score(mention, Profile.of(values, (m for _, m in kept)), self.knowledge)
+            match = score(mention, Profile.of(values, (m for _, m in kept)), self.knowledge,
+                          same_report=any(m.doc_id == mention.doc_id for _, m in kept),
+                          same_sentence=mention.evidence is not None and any(
+                              m.evidence == mention.evidence for _, m in kept))
             if match is not None and match.joins:
                 kept.append((record, mention))
             else:
@@ -119,9 +124,13 @@ class Merger:
         candidate taken by one event of the report at most (best scores first), else a new one."""
         mentions = [Mention.of(eid, e, published) for eid, e, _ in items]
         options: list[tuple[float, int, int, int, float]] = []  # -score, rank, mention, merged id, score
+        # Events that already hold a mention of this report: only orphans' reports have any.
+        own = self.store.merged_ids_of_documents([mentions[0].doc_id]) if mentions else set()
         for i, m in enumerate(mentions):
+            copied = self.store.merged_ids_with_sentence(m.evidence) if m.evidence else set()
             scored = [(match, merged_id, p) for merged_id, p in self._candidates(m)
-                      if (match := score(m, p, self.knowledge)) is not None]
+                      if (match := score(m, p, self.knowledge, same_report=merged_id in own,
+                                         same_sentence=merged_id in copied)) is not None]
             for position, (match, merged_id) in enumerate(rank(scored, m)):
                 options.append((-match.score, position, i, merged_id, match.score))
         chosen: dict[int, tuple[int, float]] = {}
@@ -134,10 +143,10 @@ class Merger:
         for i, (m, (_, _, lead)) in enumerate(zip(mentions, items, strict=True)):
             if i in chosen:
                 merged_id, points = chosen[i]
-                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, points)
+                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, points, m.evidence)
             else:
                 merged_id = self.store.create_merged(m.type)
-                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, None)
+                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, None, m.evidence)
             touched.add(merged_id)
         return touched
 
@@ -152,7 +161,20 @@ class Merger:
         else:
             names = [*m.actors, *m.targets, *([m.location] if m.location else [])]
             rows = self.store.merge_candidates(m.type, None, None, names)
-        return [(merged_id, Profile.from_json(profile)) for merged_id, profile in rows if profile != "{}"]
+        return [(merged_id, self._profile(merged_id, text)) for merged_id, text in rows if text != "{}"]
+
+    def _profile(self, merged_id: int, text: str) -> Profile:
+        """A stored profile, parsed once: a busy month's events are candidates of every report of it,
+        and the stored text itself says whether the parsed copy is still the event's profile."""
+        cached = self._profiles.get(merged_id)
+        if cached is not None and cached[0] == text:
+            self._profiles.move_to_end(merged_id)
+            return cached[1]
+        profile = Profile.from_json(text)
+        self._profiles[merged_id] = (text, profile)
+        if len(self._profiles) > self.CACHE:
+            self._profiles.popitem(last=False)
+        return profile
 
     def _refresh(self, merged_id: int) -> None:
         """Recompute a merged event from its mentions: sources, values, contradictions, profile."""

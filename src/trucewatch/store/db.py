@@ -574,12 +574,20 @@ class Store:
             "INSERT INTO merged_events (type, created_at, updated_at) VALUES (?, ?, ?)", (type, now, now))
         return int(cur.lastrowid or 0)
 
-    def add_mention(self, event_id: int, merged_id: int, doc_id: str, lead: bool, score: float | None) -> None:
+    def add_mention(self, event_id: int, merged_id: int, doc_id: str, lead: bool, score: float | None,
+                    evidence_key: str | None) -> None:
+        """Make an event a mention of a merged event (``evidence_key``: a hash of its sentence)."""
         self._conn.execute(
-            "INSERT INTO merged_mentions (event_id, merged_id, doc_id, lead, score) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT(event_id) DO UPDATE SET merged_id = excluded.merged_id, doc_id = excluded.doc_id, "
-            "lead = excluded.lead, score = excluded.score",
-            (event_id, merged_id, doc_id, int(lead), score))
+            "INSERT INTO merged_mentions (event_id, merged_id, doc_id, lead, score, evidence_key) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO UPDATE SET merged_id = excluded.merged_id, "
+            "doc_id = excluded.doc_id, lead = excluded.lead, score = excluded.score, "
+            "evidence_key = excluded.evidence_key",
+            (event_id, merged_id, doc_id, int(lead), score, evidence_key))
+
+    def merged_ids_with_sentence(self, evidence_key: str) -> set[int]:
+        """The merged events that hold a mention of this sentence (by its hash)."""
+        return {row[0] for row in self._conn.execute(
+            "SELECT DISTINCT merged_id FROM merged_mentions WHERE evidence_key = ?", (evidence_key,))}
 
     def delete_merged(self, merged_id: int) -> None:
         self._conn.execute("DELETE FROM merged_events WHERE id = ?", (merged_id,))

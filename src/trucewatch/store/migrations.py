@@ -294,7 +294,17 @@ _MERGED_EVENTS = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (_INITIAL, _MERGED_EVENTS)
+# The sentence of each mention as a short hash, so that a syndicated copy's event finds the merged
+# event that holds the same sentence by an index lookup, whatever the size of that event.
+_MENTION_SENTENCES = Migration(
+    name="0003_mention_sentences",
+    statements=(
+        "ALTER TABLE merged_mentions ADD COLUMN evidence_key TEXT",
+        "CREATE INDEX merged_mentions_evidence ON merged_mentions(evidence_key) WHERE evidence_key IS NOT NULL",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (_INITIAL, _MERGED_EVENTS, _MENTION_SENTENCES)
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
