@@ -131,7 +131,7 @@ EVENT_COLUMNS = ("date", "type", "mode", "actor", "target", "place", "killed", "
 
 
 def listed(*options: str, db: Path) -> list[dict[str, str]]:
-    result = run("events", "--db", str(db), "--limit", "10000", *options)
+    result = run("events", "--per-report", "--db", str(db), "--limit", "10000", *options)
     assert result.exit_code == 0, result.output
     title = next(line.strip() for line in result.stdout.splitlines() if line.strip().endswith(" events"))
     header, rows = table(result.stdout, title)
@@ -158,7 +158,7 @@ def test_cli_events_lists_every_event_newest_first(db: Path) -> None:
 
 
 def test_cli_events_limit(db: Path) -> None:
-    result = run("events", "--db", str(db), "--limit", "3")
+    result = run("events", "--per-report", "--db", str(db), "--limit", "3")
     assert result.exit_code == 0
     assert len(table(result.stdout, "3 events")[1]) == 3
 
@@ -240,9 +240,9 @@ def test_cli_export_gold_jsonl_has_exactly_the_gold_schema(db: Path, tmp_path: P
         assert all(e[k] is None or isinstance(e[k], list) for k in ("conditions", "mediators"))
 
 
-def test_cli_export_jsonl_one_event_per_line_with_provenance(db: Path, tmp_path: Path) -> None:
+def test_cli_export_mentions_jsonl_one_event_per_line_with_provenance(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "events.jsonl"
-    export(db, "jsonl", out)
+    export(db, "mentions-jsonl", out)
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert Counter((r["doc_id"], r["type"], r["evidence"]) for r in rows) == \
         Counter((r["doc_id"], r["type"], r["evidence"]) for r in db_events(db))
@@ -270,7 +270,7 @@ def test_cli_export_to_stdout(db: Path) -> None:
 def test_cli_export_unknown_format_is_a_one_line_error(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "ledger.xml"
     result = run("export", "--format", "xml", "-o", str(out), "--db", str(db), env={"COLUMNS": "80"})
-    one_line_error(result, "unknown format 'xml'", "gold-jsonl", "jsonl", "csv")
+    one_line_error(result, "unknown format 'xml'", "gold-jsonl", "jsonl", "mentions-jsonl", "csv")
     assert not out.exists()
 
 
@@ -288,7 +288,7 @@ def test_cli_database_from_trucewatch_db_env(tmp_path: Path, monkeypatch: pytest
     result = run("ingest", "report.txt", "--published", "2021-03-22", env=env)
     assert result.exit_code == 0, result.output
     assert env_db.exists() and not (tmp_path / "trucewatch.db").exists()
-    rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in table(run("events", env=env).stdout, "1 events")[1]]
+    rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in table(run("events", "--per-report", env=env).stdout, "1 events")[1]]
     assert [(r["date"], r["type"], r["killed"]) for r in rows] == [("2021-03-21", "attack", "2")]
     # --db wins over the environment
     other = tmp_path / "other.db"
@@ -308,3 +308,8 @@ def test_cli_database_defaults_to_trucewatch_db_in_working_dir(tmp_path: Path,
 def test_cli_database_in_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
     result = run("events", "--db", str(tmp_path / "no" / "such" / "ledger.db"), env={"COLUMNS": "80"})
     one_line_error(result, "error:", "does not exist")
+
+
+def test_cli_events_per_report_and_contested_together_is_a_one_line_error(db: Path) -> None:
+    result = run("events", "--per-report", "--contested", "--db", str(db), env={"COLUMNS": "80"})
+    one_line_error(result, "error:", "--contested", "--per-report")

@@ -1,5 +1,5 @@
 """Contradictions among the reports of one event, merged values with their rule and provenance,
-and the CLI views of them (``events --merged``, ``events --contested``, ``event ID``, merged-jsonl)."""
+and the CLI views of them (``events``, ``events --contested``, ``event ID``, ``export --format jsonl``)."""
 
 from __future__ import annotations
 
@@ -175,15 +175,15 @@ def run(*args: str) -> str:
 
 
 def test_merge_contradictions_cli_lists_merged_events_with_their_sources(db: Path) -> None:
-    out = run("events", "--merged", "--db", str(db))
+    out = run("events", "--db", str(db))
     assert "2 merged events" in out
     row = next(line for line in out.splitlines() if "2021-03-03" in line)
     cells = [c.strip() for c in row.strip("│").split("│")]
     assert cells[-3:] == ["3", "3", "killed"]  # sources, reports, contested attributes
     contested = run("events", "--contested", "--db", str(db))
     assert "1 contested merged events" in contested and "2021-06-26" not in contested
-    # the per-report listing is unchanged
-    assert "4 events" in run("events", "--db", str(db))
+    # each report's own events on request
+    assert "4 events" in run("events", "--per-report", "--db", str(db))
 
 
 def test_merge_contradictions_cli_event_card_and_merged_export(db: Path, tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_merge_contradictions_cli_event_card_and_merged_export(db: Path, tmp_pat
     for needle in ("3 independent sources, 3 reports", "contradictions", "Tigris Wire", "Zagros Herald", "killed"):
         assert needle in card
     out = tmp_path / "merged.jsonl"
-    run("export", "--format", "merged-jsonl", "-o", str(out), "--db", str(db))
+    run("export", "--format", "jsonl", "-o", str(out), "--db", str(db))
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 2
     contested = next(r for r in rows if r["id"] == event.id)
@@ -206,4 +206,4 @@ def test_merge_contradictions_cli_unknown_event_is_a_one_line_error(db: Path) ->
     result = CliRunner().invoke(app, ["event", "9999", "--db", str(db)], env={"COLUMNS": "80"})
     assert result.exit_code == 2
     assert [line for line in result.stderr.splitlines() if line.strip()] == [
-        "error: no merged event with id 9999; list them with `trucewatch events --merged`"]
+        "error: no merged event with id 9999; list them with `trucewatch events`"]

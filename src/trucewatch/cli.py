@@ -104,17 +104,20 @@ def events(
     until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
     text: Annotated[Optional[str], typer.Option(help="Only events whose evidence contains these words.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
-    merged: Annotated[bool, typer.Option(
-        "--merged", help="One row per real-world event, merged across reports, with its number of sources.")] = False,
     contested: Annotated[bool, typer.Option(
-        "--contested", help="Only merged events whose reports contradict each other (implies --merged).")] = False,
+        "--contested", help="Only events whose reports contradict each other.")] = False,
+    per_report: Annotated[bool, typer.Option(
+        "--per-report", help="One row per event as each report tells it, with the report's id.")] = False,
 ) -> None:
-    """List stored events, newest first: one row per report's event, or per real-world event (--merged)."""
+    """List real-world events merged across reports, newest first, with their number of independent
+    sources (--per-report: each report's own events)."""
     from trucewatch.store import Store
 
     if type and type not in EVENT_TYPES:
         _fail(ValueError(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TYPES)}"))
-    if merged or contested:
+    if contested and per_report:
+        _fail(ValueError("--contested lists merged events: use it without --per-report"))
+    if not per_report:
         _merged_events(db, type=type, actor=actor, since=since, until=until, text=text, limit=limit,
                        contested=contested)
         return
@@ -143,7 +146,7 @@ def _n(v: int | None) -> str:
 
 
 def _merged_events(db: Path | None, **filters: Any) -> None:
-    """The ``events --merged`` / ``--contested`` table."""
+    """The merged ``events`` / ``events --contested`` table."""
     from trucewatch.merge.cards import merged_table
     from trucewatch.store import Store
 
@@ -159,7 +162,7 @@ def _merged_events(db: Path | None, **filters: Any) -> None:
 
 @app.command("event")
 def event_cmd(
-    event_id: Annotated[int, typer.Argument(metavar="ID", help="A merged event id from `trucewatch events --merged`.")],
+    event_id: Annotated[int, typer.Argument(metavar="ID", help="A merged event id from `trucewatch events`.")],
     db: DbOption = None,
 ) -> None:
     """Show one real-world event: merged values and where each came from, mentions, sources, claims
@@ -174,7 +177,7 @@ def event_cmd(
         _fail(exc)
         return
     if found is None:
-        _fail(ValueError(f"no merged event with id {event_id}; list them with `trucewatch events --merged`"))
+        _fail(ValueError(f"no merged event with id {event_id}; list them with `trucewatch events`"))
         return
     console.print(merged_card(found))
 
@@ -182,12 +185,13 @@ def event_cmd(
 @app.command("export")
 def export_cmd(
     format: Annotated[str, typer.Option(
-        "--format", help="gold-jsonl, jsonl, csv, truces-json or merged-jsonl.")] = "jsonl",
+        "--format", help="jsonl, gold-jsonl, mentions-jsonl, csv or truces-json.")] = "jsonl",
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export the ledger: gold-jsonl (the annotation schema, one line per report), jsonl, csv,
-    truces-json (the truce records), or merged-jsonl (one line per real-world event with its sources)."""
+    """Export the ledger: jsonl (one line per real-world event with its sources), gold-jsonl (the
+    annotation schema, one line per report), mentions-jsonl or csv (one event per report, with the
+    report's metadata), or truces-json (the truce records)."""
     from trucewatch.store import Store
 
     if format not in export.FORMATS:

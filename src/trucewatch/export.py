@@ -1,5 +1,5 @@
-"""Writers for the stored ledger: the gold schema (what score.py reads), full JSON Lines, CSV, and the
-truce records (truces-json)."""
+"""Writers for the stored ledger: merged events with their sources (jsonl), the gold schema (what
+score.py reads), each report's events (mentions-jsonl, csv), and the truce records (truces-json)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from trucewatch.models import Event
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 
-FORMATS = ("gold-jsonl", "jsonl", "csv", "truces-json", "merged-jsonl")
+FORMATS = ("jsonl", "gold-jsonl", "mentions-jsonl", "csv", "truces-json")
 _CSV_FIELDS = (
     "doc_id", "type", "mode", "actor", "target", "location", "country", "date", "killed", "injured",
     "conditions", "mediators", "background", "evidence", "lat", "lon", "date_source", "outlet", "url",
@@ -43,7 +43,7 @@ def write(store: Store, fmt: str, out: IO[str]) -> int:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "truces-json":
         return write_truces(store, out)
-    if fmt == "merged-jsonl":
+    if fmt == "jsonl":
         return _write_lines(merged_lines(store), out)
     n = 0
     if fmt == "csv":

@@ -1,4 +1,4 @@
-"""Merged events for the terminal: the ``events --merged`` table and the ``event ID`` card (Rich
+"""Merged events for the terminal: the ``events`` table and the ``event ID`` card (Rich
 renderables). The CLI prints what these return; nothing here prints."""
 
 from __future__ import annotations

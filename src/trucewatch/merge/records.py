@@ -138,7 +138,7 @@ class MergedEvent:
         return list(dict.fromkeys(m.event.doc_id for m in self.mentions if m.lead))
 
     def to_dict(self) -> dict[str, Any]:
-        """The merged event with its sources, as ``export --format merged-jsonl`` writes it."""
+        """The merged event with its sources, as ``export --format jsonl`` writes it."""
         values = self.event.to_gold()
         values.update(lat=self.event.lat, lon=self.event.lon, date_source=self.event.date_source)
         return {
