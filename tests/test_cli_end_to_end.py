@@ -313,3 +313,17 @@ def test_cli_database_in_missing_folder_is_a_one_line_error(tmp_path: Path) -> N
 def test_cli_events_per_report_and_contested_together_is_a_one_line_error(db: Path) -> None:
     result = run("events", "--per-report", "--contested", "--db", str(db), env={"COLUMNS": "80"})
     one_line_error(result, "error:", "--contested", "--per-report")
+
+
+@pytest.mark.parametrize(("command", "words"), [
+    (("events",), ("sources", "reports", "contested")),
+    (("events", "--per-report"), ("injured", "doc")),
+    (("truces",), ("counterpart", "violations")),
+])
+def test_cli_tables_piped_without_columns_are_not_squeezed(db: Path, command: tuple[str, ...],
+                                                           words: tuple[str, ...]) -> None:
+    """Output piped to a file or a CI log (no terminal, no COLUMNS) must keep whole column names."""
+    result = run(*command, "--db", str(db), env={"COLUMNS": None})
+    assert result.exit_code == 0, result.output
+    header = next(line for line in result.stdout.splitlines() if line.startswith("┃"))
+    assert all(f" {w} " in header for w in words), header

@@ -157,7 +157,7 @@ def _merged_events(db: Path | None, **filters: Any) -> None:
         _fail(exc)
         return
     title = f"{len(rows)} {'contested ' if filters.get('contested') else ''}merged events"
-    console.print(merged_table(rows, title))
+    _wide().print(merged_table(rows, title))
 
 
 @app.command("event")
@@ -233,7 +233,7 @@ def truces_cmd(db: DbOption = None, as_of: AsOfOption = None) -> None:
     """List the truce records: parties, counterpart, from-to, status, violations, conditions met."""
     from trucewatch.ledger.cards import truce_table
 
-    console.print(truce_table(_truces(db, as_of), as_of))
+    _wide().print(truce_table(_truces(db, as_of), as_of))
 
 
 @app.command("truce")
@@ -292,7 +292,7 @@ def entities_list(
         e = row.entity
         table.add_row(str(row.mentions), e.name, e.type, e.country or "", "yes" if e.provisional else "", e.id,
                       "; ".join(f"{s} ({n})" for s, n in row.spellings))
-    console.print(table)
+    _wide().print(table)
 
 
 @entities_app.command("add")
