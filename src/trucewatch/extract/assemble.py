@@ -52,7 +52,6 @@ from trucewatch.nlp.pipeline import AnalysedSentence, Analyser
 from trucewatch.resolve.dates import find_time_expressions
 from trucewatch.resolve.names import Gazetteer
 
-
 # "the envoy to Yemen", "talks on Sudan", "pressure from Egypt": a country after these words is
 # what the sentence is about or where help comes from, not a side that halts fire.
 _NOT_PARTY_BEFORE = frozenset({"to", "for", "on", "over", "about", "at", "from", "toward", "towards",

@@ -74,7 +74,7 @@ def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention
     """Entities the sentence names as brokers of the deal."""
     out: list[Entity] = []
     lower = s.lower
-    for a, b in find_phrases(lower, lex.mediator_markers):
+    for _, b in find_phrases(lower, lex.mediator_markers):
         for m in entities:
             # States broker truces too ("brokered by the United States and France"); cities do not.
             if m.start >= b and m.start - b <= 12 and (not m.entity.is_place or m.entity.type == "country"):

@@ -12,7 +12,6 @@ names) are never matched; nor is a small town outside the report's country.
 from __future__ import annotations
 
 import re
-
 import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cached_property
