@@ -243,3 +243,14 @@ def test_extract_events_shelling_of_a_market(extractor: Extractor) -> None:
 def test_extract_events_speaker_said_it_did_it(extractor: Extractor, text: str, kind: str, actor: str) -> None:
     """"X said it had attacked": the pronoun after the saying verb is the speaker, the attacker."""
     assert only(extract(extractor, text), kind).actor == actor
+
+
+@pytest.mark.parametrize("text, country", [
+    ("KHARTOUM, Sudan (Reuters) - The two sides agreed to a seven-day ceasefire on Saturday.", "Sudan"),
+    ("SANAA - The Houthis said on Monday they would extend the truce by two months.", "Yemen"),
+    ("The two sides agreed to a seven-day ceasefire on Saturday.", None),
+])
+def test_extract_events_dateline_gives_the_scope_when_no_place_is_named(extractor: Extractor, text: str,
+                                                                        country: str | None) -> None:
+    e = only(extract(extractor, text), "ceasefire")
+    assert (e.location, e.country) == (None, country)

@@ -201,9 +201,5 @@ def test_ledger_stream_second_truce_conditions(second: Truce) -> None:
         ("United States", True, False), ("Iraqi government", False, True)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "10_new_truce.txt, sentence 0 'The Coordination Committee of the Iraqi Resistance announced a new truce with "
-    "US forces on Sunday' (dateline BAGHDAD): the extractor leaves the ceasefire's country null; needed 'Iraq', "
-    "the scope of the truce"))
 def test_ledger_stream_second_truce_scope(second: Truce) -> None:
     assert second.scope == "United States in Iraq"

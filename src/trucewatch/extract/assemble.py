@@ -154,7 +154,7 @@ class Extractor:
             x.id for d in drafts if family(d.event.type) == "force" for x in d.actors + d.targets)
         force_targets: Counter[str] = Counter(
             x.id for d in drafts if family(d.event.type) == "force" for x in d.targets)
-        main_country = doc_countries.most_common(1)[0][0] if doc_countries else None
+        main_country = doc_countries.most_common(1)[0][0] if doc_countries else self._dateline_country(sentences)
         for d in events:
             self._finish(d, doc, ref, main_country, entity_counts, force_parties, force_targets)
             if d.event.type == "ceasefire":
@@ -475,6 +475,18 @@ class Extractor:
             elif not d.weak or d.event.type not in ("attack", "strike"):
                 events.append(d)
         return events
+
+    def _dateline_country(self, sentences: list[AnalysedSentence]) -> str | None:
+        """The country of the city a report was filed from ("BAGHDAD -", "ERBIL, Iraq (AP) -"): the
+        scope of its events when its text names no place at all, never where an event happened."""
+        if not sentences or not sentences[0].body:
+            return None
+        first = sentences[0]
+        head = re.split(r"[,(/]|\s[—–-]", first.text[:first.body], maxsplit=1)[0].strip()
+        place = self.gazetteer.lookup(head.title(), kind="place") if head else None
+        if place is None or not place.is_place:
+            return None
+        return place.name if place.type == "country" else place.country
 
     def _finish(self, d: Draft, doc: Document, ref: dt.date | None, main_country: str | None,
                 entity_counts: Counter[str], force_parties: Counter[str], force_targets: Counter[str]) -> None:
