@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from trucewatch.merge.records import Attribution
 from trucewatch.models import PLACE_TYPES
-from trucewatch.nlp.pipeline import AnalysedSentence
+from trucewatch.nlp.pipeline import DATELINE, AnalysedSentence
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,6 @@ def spans_of(sentence: AnalysedSentence) -> list[NamedSpan]:
             for m in sentence.entities]
 
 
-# "BAGHDAD, Iraq (AP) — " or an outlet's own tag, "Shafaq News/ ": where the body begins.
-_DATELINE = re.compile(
-    r"^(?:(?:[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+)*)(?:,[ \w.'’\-]{1,30})?"
-    r"(?: \((?P<wire>[A-Za-z. ]+)\))?\s+[—–-]+\s+|[A-Z][\w ]{1,30}/\s+)")
 # "according to X": X ends at a comma, a sentence's end (not the dot of "U.S."), or a relative clause.
 _ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,;:]+?)"
                         r"(?=\s*(?:[,;:]|\.\s+(?=(?-i:[A-Z]))|\.?[\"”’]?\s*$|\s+(?:which|who|as)\s))", re.IGNORECASE)
@@ -83,7 +79,7 @@ def attribute(text: str, spans: Sequence[NamedSpan] = ()) -> Attribution | None:
     """The source this sentence gives for what it says, or None when it gives none."""
     body_at = 0
     wire: str | None = None
-    dateline = _DATELINE.match(text)
+    dateline = DATELINE.match(text)
     if dateline:
         body_at, wire = dateline.end(), dateline.group("wire")
     found = _according(text, body_at, spans) or _saying(text, body_at, spans)

@@ -46,10 +46,12 @@ _NAME_CUES = re.compile(
     r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)(?:\s+the)?\s*$",
     re.IGNORECASE,
 )
-# A dateline opens a wire report: "BAGHDAD, Iraq (AP) —", "ERBIL, Kurdistan Region -", "GAZA CITY, Oct 10 –".
+# A dateline opens a wire report: "BAGHDAD, Iraq (AP) —", "ERBIL, Kurdistan Region -", "GAZA CITY, Oct 10 –",
+# or an outlet's own tag, "Shafaq News/ "; ``wire`` is the agency named in it.
 # It names where the report was filed, not where the events happened.
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z'’\.\-]+(?:[ /][A-Z][A-Z'’\.\-]+)*)(?:,[ \w\.'’\-]{1,30})?(?: \([A-Za-z\. ]+\))?\s+[—–-]+\s+")
+DATELINE = re.compile(
+    r"^(?:(?:[A-Z][A-Z'’.\-]+(?:[ /][A-Z][A-Z'’.\-]+)*)(?:,[ \w.'’\-]{1,30})?"
+    r"(?: \((?P<wire>[A-Za-z. ]+)\))?\s+[—–-]+\s+|[A-Z][\w ]{1,30}/\s+)")
 _CAPITAL = re.compile(r"^[A-Z][\w'’\-]*$")
 # Capitalised words that begin sentences or name months and days: never a place or group on their own.
 _NOT_NAMES = frozenset(
@@ -290,7 +292,7 @@ class Analyser:
                     paragraph=p_idx,
                 )
                 if sent.start == 0:
-                    dateline = _DATELINE.match(sent.text)
+                    dateline = DATELINE.match(sent.text)
                     a.body = dateline.end() if dateline else 0
                 for ent in sent.ents:
                     if ent.start_char - sent.start_char >= a.body:

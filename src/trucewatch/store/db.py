@@ -68,6 +68,28 @@ def _fts_query(text: str) -> str | None:
     return " ".join(terms) or None
 
 
+def _event_filters(alias: str, type: str | None, actor: str | None, since: str | None,
+                   until: str | None) -> tuple[list[str], list[Any]]:
+    """WHERE clauses and parameters shared by the per-report and the merged event listings, over
+    the table ``alias`` (both have type, actor, target and date columns). A date bound keeps the
+    events whose date overlaps it: dates are compared on their common prefix."""
+    where: list[str] = []
+    params: list[Any] = []
+    if type is not None:
+        where.append(f"{alias}.type = ?")
+        params.append(type)
+    if actor is not None:
+        where.append(f"(instr(fold({alias}.actor), fold(?)) > 0 OR instr(fold({alias}.target), fold(?)) > 0)")
+        params += [actor, actor]
+    for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
+        if bound is not None:
+            _check_date(name, bound)
+            where.append(f"substr({alias}.date, 1, min(length({alias}.date), length(?))) {op} "
+                         f"substr(?, 1, min(length({alias}.date), length(?)))")
+            params += [bound, bound, bound]
+    return where, params
+
+
 def _check_date(name: str, value: str) -> None:
     if not _ISO_PREFIX.fullmatch(value):
         raise ValueError(f"{name}={value!r}: expected an ISO date or prefix (YYYY, YYYY-MM or YYYY-MM-DD)")
@@ -295,22 +317,7 @@ class Store:
         * ``text`` is a full-text search (FTS5) over the evidence and the document title; every
           word must appear, a trailing ``*`` searches by prefix, and punctuation is not syntax.
         """
-        where: list[str] = []
-        params: list[Any] = []
-        if type is not None:
-            where.append("e.type = ?")
-            params.append(type)
-        if actor is not None:
-            where.append("(instr(fold(e.actor), fold(?)) > 0 OR instr(fold(e.target), fold(?)) > 0)")
-            params += [actor, actor]
-        for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
-            if bound is not None:
-                _check_date(name, bound)
-                where.append(
-                    f"substr(e.date, 1, min(length(e.date), length(?))) {op} "
-                    "substr(?, 1, min(length(e.date), length(?)))"
-                )
-                params += [bound, bound, bound]
+        where, params = _event_filters("e", type, actor, since, until)
         if text is not None and (query := _fts_query(text)) is not None:
             where.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
             params.append(query)
@@ -706,22 +713,7 @@ class Store:
         """Merged events matching every filter, newest first (the filters of ``events``, applied
         to merged values; ``text`` searches the evidence of any of their mentions; ``contested``
         keeps those whose reports contradict each other). Mentions and claims are not loaded."""
-        where: list[str] = []
-        params: list[Any] = []
-        if type is not None:
-            where.append("m.type = ?")
-            params.append(type)
-        if actor is not None:
-            where.append("(instr(fold(m.actor), fold(?)) > 0 OR instr(fold(m.target), fold(?)) > 0)")
-            params += [actor, actor]
-        for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
-            if bound is not None:
-                _check_date(name, bound)
-                where.append(
-                    f"substr(m.date, 1, min(length(m.date), length(?))) {op} "
-                    "substr(?, 1, min(length(m.date), length(?)))"
-                )
-                params += [bound, bound, bound]
+        where, params = _event_filters("m", type, actor, since, until)
         if text is not None and (query := _fts_query(text)) is not None:
             where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
                          "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
