@@ -65,10 +65,6 @@ class Lexicon:  # frozen, with cached_property: computed once on first use
                       "'ll", "stop", "stopped", "halt", "halted", "end", "cease", "ceased"})
         return frozenset(words)
 
-    @property
-    def mode_words(self) -> frozenset[str]:
-        return frozenset(w for phrases in self.modes.values() for p in phrases for w in p if len(p) == 1)
-
 
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
