@@ -254,3 +254,76 @@ def test_extract_events_dateline_gives_the_scope_when_no_place_is_named(extracto
                                                                         country: str | None) -> None:
     e = only(extract(extractor, text), "ceasefire")
     assert (e.location, e.country) == (None, country)
+
+
+# --- names, acts and terms the ledger depends on -------------------------------------------------
+
+
+def test_extract_events_unknown_arabic_group_name_claims_an_attack(extractor: Extractor) -> None:
+    """A name the gazetteer lacks, joined by "al-" particles and opened by a group word ("Liwa"), is
+    one provisional group, and its claim makes it the attacker."""
+    events = extract(extractor, "Rockets struck Victory Base near Baghdad airport late on Monday. A group calling "
+                                "itself Liwa al-Nasr al-Mubin claimed the attack on Telegram.", published="2023-03-07")
+    e = only(events, "attack")
+    assert (e.actor, e.date, e.location) == ("Liwa al-Nasr al-Mubin", "2023-03-06", "Victory Base")
+
+
+def test_extract_events_facility_used_by_an_unknown_group_is_the_target(extractor: Extractor) -> None:
+    events = extract(extractor, "Jordanian aircraft struck a warehouse used by Saraya al-Nasr al-Mubin near Deir "
+                                "ez-Zor on Friday, killing three fighters.", published="2024-01-13")
+    e = only(events, "strike")
+    assert (e.actor, e.target, e.killed) == ("Jordan", "Saraya al-Nasr al-Mubin", 3)
+
+
+@pytest.mark.parametrize("text, movers", [
+    ("Prime Minister Mohammed Shia al-Sudani's government on Monday unveiled a timetable for the withdrawal of "
+     "coalition troops from Iraq.", ["Iraqi government"]),
+    ("The factions demanded on Monday that the government present a timetable for the withdrawal of US troops.", []),
+    ("The truce holds if the government presents a timetable for the withdrawal of US troops, the factions said.", []),
+])
+def test_extract_events_timetable_presented_is_a_troop_change(extractor: Extractor, text: str,
+                                                               movers: list[str]) -> None:
+    """A withdrawal timetable presented is a withdrawal announced; one demanded or made a condition is not."""
+    found = [e for e in extract(extractor, text, published="2024-03-06") if e.type == "troop_change"]
+    assert [e.actor for e in found] == movers
+    assert all(e.date == "2024-03-04" for e in found)
+
+
+def test_extract_events_threat_to_personnel_reduced_is_no_troop_change(extractor: Extractor) -> None:
+    events = extract(extractor, "A US embassy spokesperson said Washington welcomed any step that reduced the threat "
+                                "to its personnel.")
+    assert not [e for e in events if e.type == "troop_change"]
+
+
+def test_extract_events_retaliation_clause_keeps_two_events_apart(extractor: Extractor) -> None:
+    """"the airstrike was retaliation for Friday's rocket attack on X": Friday and X are the attack's,
+    and "the airstrike" is the strike told before."""
+    events = extract(extractor, "US jets struck a militia depot in Al-Qaim on Sunday, the Pentagon said. It said the "
+                                "airstrike was retaliation for Friday's rocket attack on Ain al-Asad air base.",
+                     published="2021-03-09")
+    strike, attack = only(events, "strike"), only(events, "attack")
+    assert (strike.date, strike.location) == ("2021-03-07", "al-Qaim")
+    assert (attack.date, attack.location) == ("2021-03-05", "Ain al-Asad Air Base")
+
+
+@pytest.mark.parametrize("text, conditions", [
+    ("The Houthis agreed on Monday to a truce with the Saudi-led coalition provided that the coalition lifts the "
+     "blockade of Hodeidah port and the government pays public salaries.",
+     ["the coalition lifts the blockade of Hodeidah port", "the government pays public salaries"]),
+    ("The Houthis agreed on Monday to a truce on condition that government forces withdraw from Marib and Shabwa.",
+     ["government forces withdraw from Marib and Shabwa"]),
+    ("The Houthis agreed on Monday to a truce with the Saudi-led coalition. Under the agreement, the government "
+     "must reopen Sanaa airport within 30 days, and the Houthis will halt shelling as long as the talks continue.",
+     ["the government must reopen Sanaa airport within 30 days", "the talks continue"]),
+])
+def test_extract_events_truce_conditions_split_by_clause(extractor: Extractor, text: str,
+                                                         conditions: list[str]) -> None:
+    """Two conditions joined by "and", each with its own subject, are two; two places one condition
+    names are not; an obligation and a condition in one sentence of terms are one each."""
+    assert only(extract(extractor, text, published="2022-06-07"), "ceasefire").conditions == conditions
+
+
+def test_extract_events_person_who_brokers_a_truce_and_his_organisation(extractor: Extractor) -> None:
+    events = extract(extractor, "Amal and the Lebanese army agreed a truce on Sunday in a deal brokered by Hezbollah "
+                                "leader Hassan Nasrallah.", published="2019-05-06")
+    assert only(events, "ceasefire").mediators == ["Hassan Nasrallah", "Hezbollah"]

@@ -137,7 +137,10 @@ class Discourse:
         lower = s.lower
         for m in s.entities:
             e = m.entity
-            if e.type in GROUP_TYPES and not is_state(e):
+            titles_person = lower[m.end:m.end + 1] and lower[m.end] in _TITLES and s.tokens[m.end + 1:m.end + 2] \
+                and _NAME.match(s.tokens[m.end + 1])
+            if e.type in GROUP_TYPES and not is_state(e) and not titles_person:
+                # "Badr Organization leader Hadi al-Amiri" names a man, not a group the report goes on about.
                 if e.name.lower().endswith(("militias", "groups", "factions")):
                     self.last_generic = e
                 else:

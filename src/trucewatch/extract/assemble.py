@@ -15,7 +15,7 @@ from collections import Counter
 from trucewatch.extract.anaphora import Discourse
 from trucewatch.extract.casualties import casualties
 from trucewatch.extract.clauses import Segment
-from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, obligations_in
+from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, terms_in
 from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok, places_compatible
 from trucewatch.extract.dating import (
     OTHER_TIME_CLAUSE,
@@ -215,9 +215,7 @@ class Extractor:
             draft.actors = [p for p in parties if not is_state(p)] or parties[:1]
             draft.targets = [p for p in parties if is_state(p) and p not in draft.actors]
             if m.kind == "ceasefire":
-                # A minister who mediates stands for his state ("Lavrov, who acted as a mediator").
-                mediators = [actor_entity(e, self._resolve) for e in mediators]
-                event.mediators = list(dict.fromkeys(e.name for e in mediators))
+                event.mediators = self._mediator_names(mediators)
                 event.conditions = conditions_in(s, self.lex)
             draft.weak = not (draft.actors or date)
         elif m.kind == "threat":
@@ -387,6 +385,14 @@ class Extractor:
         draft.weak = not (tied or actors or targets)
         return draft
 
+    def _mediator_names(self, mediators: list[Entity]) -> list[str]:
+        """A person who mediates is named, then the state or organisation he acts for ("Lavrov, who
+        acted as a mediator" -> Sergey Lavrov, Russia), so that both the broker and his side are kept."""
+        names: list[str] = []
+        for e in mediators:
+            names += [e.name, actor_entity(e, self._resolve).name]
+        return list(dict.fromkeys(names))
+
     def _parliament(self, s: AnalysedSentence, doc: Document) -> Entity | None:
         for x in s.entities:
             if "parliament" in x.entity.name.lower():
@@ -421,19 +427,16 @@ class Extractor:
             target = max((d for d in truces if d.event.sentence <= s.idx), key=lambda d: d.event.sentence)
             if set(s.lower) & _RENEWAL:
                 target = news[0]
-            mediators = [actor_entity(e, self._resolve) for e in mediators_in(s, self.lex, s.entities, self._resolve)]
+            mediators = self._mediator_names(mediators_in(s, self.lex, s.entities, self._resolve))
             if mediators and not kinds & {"ceasefire"}:
                 # "Talks to achieve an agreement were mediated by Iranian and Lebanese parties"
                 names = list(target.event.mediators or [])
-                target.event.mediators = names + [m.name for m in mediators if m.name not in names]
-            found = conditions_in(s, self.lex) if kinds & {"ceasefire"} or is_deal_sentence(s) else []
-            if not found:
-                found = obligations_in(s, self.lex)
-            conds = target.event.conditions or []
-            for c in found:
-                if c not in conds:
-                    conds.append(c)
-            target.event.conditions = conds
+                target.event.mediators = names + [m for m in mediators if m not in names]
+            found = terms_in(s, self.lex, markers=bool(kinds & {"ceasefire"}) or is_deal_sentence(s))
+            conds = [c for c in target.event.conditions or [] if c not in found]
+            # In the order the sentence states them, after the terms of earlier sentences.
+            here = sorted(dict.fromkeys(c for c in conds + found if c in s.text), key=s.text.find)
+            target.event.conditions = [c for c in conds if c not in here] + here
         return drafts
 
     # ------------------------------------------------------------------ merging

@@ -52,6 +52,9 @@ def segments(lower: list[str]) -> list[Segment]:
             cuts.append(i)
         elif t in CAUSE_WORDS and lower[i - 1] in ("in", "to", "a", "as"):
             cuts.append(i - 1)
+        elif t in CAUSE_WORDS and lower[i - 1] in ("was", "is", "were", "are") and lower[i + 1:i + 2] in (
+                ["for"], ["to"]):
+            cuts.append(i)  # "the airstrike was retaliation for Friday's attack"
         elif t == "that" and lower[i - 1] not in THAT_GOVERNORS:
             # A relative clause ("a group that formed in 2014"); "said that", "condition that" stay whole.
             cuts.append(i)

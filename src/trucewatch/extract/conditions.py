@@ -33,40 +33,110 @@ def _clean(text: str) -> str:
     return text.strip(" ,.;:\"“”'‘’")
 
 
+# Heads of a clause's subject when it names no known entity: "and the new government sends ...".
+_SUBJECT_NOUNS = frozenset("government factions militias groups group forces troops parliament army side sides "
+                           "parties party committee coalition minister president administration cabinet "
+                           "authorities leadership movement".split())
+_SUBJECT_OPENERS = frozenset("the its their his her both each".split())
+_NOT_AFTER_SUBJECT = frozenset({"of", ",", "and", "or", "'s", "’s", ".", "in", "on", "at", "from", "to", "with"})
+
+
+def _subject_end(s: AnalysedSentence, i: int) -> int | None:
+    """Where a clause subject starting at token ``i`` ends, when one does: a named entity, or "the"
+    and at most two words before an actor noun ("the new government"). None when no subject starts there."""
+    lower = s.lower
+    j = i + 1 if i < len(lower) and lower[i] in _SUBJECT_OPENERS else i
+    named = next((m for m in s.entities if m.start in (i, j)), None)
+    if named is not None:
+        end = named.end
+    else:
+        end = next((k + 1 for k in range(j, min(len(lower), j + 3)) if lower[k] in _SUBJECT_NOUNS), None)
+        if end is None or j == i:
+            return None
+    if end >= len(lower) or lower[end] in _NOT_AFTER_SUBJECT or not lower[end][:1].isalpha():
+        return None
+    return end
+
+
+def coordinated(s: AnalysedSentence, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Split tokens lo..hi at each "and" that joins two clauses with subjects of their own ("US forces
+    stop drone flights ... and the new government sends parliament a bill"), not two objects
+    ("attacks on US forces and diplomatic missions")."""
+    cuts = [lo]
+    for i in range(lo + 3, hi - 2):
+        if s.lower[i] == "and" and _subject_end(s, i + 1) is not None:
+            cuts.append(i)
+    cuts.append(hi)
+    return [(a + (1 if s.lower[a] == "and" and a != lo else 0), b) for a, b in zip(cuts, cuts[1:])]
+
+
+def _deal_purpose(s: AnalysedSentence) -> int | None:
+    """"a deal reached in Moscow ... for the exchange of prisoners": the "for" that says what the deal
+    is for, within the deal's own phrase (no comma or obligation between)."""
+    lower = s.lower
+    deal = next((i for i, t in enumerate(lower) if t in _DEAL_WORDS), None)
+    if deal is None:
+        return None
+    for i in range(deal + 1, min(len(lower) - 1, deal + 12)):
+        if lower[i] in (",", ";", "must", "shall", "will"):
+            return None
+        if lower[i] == "for" and lower[i + 1] == "the":
+            return i
+    return None
+
+
 def conditions_in(s: AnalysedSentence, lex: Lexicon, start: int = 0) -> list[str]:
-    """Condition clauses introduced by a marker at or after token ``start``."""
+    """Condition clauses introduced by a marker at or after token ``start``; a clause that joins two
+    conditions with their own subjects gives two."""
     out: list[str] = []
     marks = [(a, b, False) for a, b in find_phrases(s.lower, lex.condition_markers, lo=start)]
     marks += [(a, b, True) for a, b in find_phrases(s.lower, lex.inclusive_markers, lo=start)]
-    # "a deal reached in Moscow ... for the exchange of prisoners": what the deal is for.
-    deal = next((i for i, t in enumerate(s.lower) if t in _DEAL_WORDS), None)
-    if deal is not None:
-        marks += [(i, i + 1, False) for i in range(deal + 1, min(len(s.lower) - 1, deal + 12))
-                  if s.lower[i] == "for" and s.lower[i + 1] == "the"][:1]
+    purpose = _deal_purpose(s)
+    if purpose is not None and purpose >= start:
+        marks.append((purpose, purpose + 1, False))
     marks.sort()
     for k, (a, b, inclusive) in enumerate(marks):
         # "as long as" and "if" inside a threat ("if the US insists on staying") are not truce terms:
         # the caller decides which sentences are truce sentences.
         end = marks[k + 1][0] if k + 1 < len(marks) else len(s.tokens)
-        text = _clean(s.span_text(a if inclusive else b, end))
-        if len(text.split()) >= 3:
-            out.append(text)
+        for lo, hi in coordinated(s, a if inclusive else b, end):
+            text = _clean(s.span_text(lo, hi))
+            if len(text.split()) >= 3:
+                out.append(text)
     return out
 
 
-def obligations_in(s: AnalysedSentence, lex: Lexicon) -> list[str]:
-    """A following sentence's obligation on a party: the whole clause from its subject on."""
-    hits = find_phrases(s.lower, lex.obligation)
-    if not hits:
-        return []
-    text = _clean(s.text)
-    # Drop an attribution lead-in: "According to the sources, the deal stipulates that ...".
-    text = re.sub(r"^(?:according to [^,]+,\s*)", "", text, flags=re.IGNORECASE)
-    return [text] if len(text.split()) >= 4 else []
+def terms_in(s: AnalysedSentence, lex: Lexicon, markers: bool) -> list[str]:
+    """The terms a sentence after a truce's own states, clause by clause ("Under the deal, the
+    government must present a timetable ..., and the factions will hold their fire as long as that
+    process moves forward"): a clause with a condition marker gives the clause it introduces (when
+    ``markers``: the sentence speaks of the deal), one with an obligation gives the whole clause."""
+    out: list[str] = []
+    lead = re.match(r"^(?:according to [^,]+|under (?:the|this|that) (?:deal|agreement|accord|terms)),\s*",
+                    s.text, flags=re.IGNORECASE)
+    first = s.token_at(s.start + lead.end()) if lead else 0
+    for lo, hi in coordinated(s, first, len(s.tokens)):
+        marked = [(a, b) for a, b in find_phrases(s.lower, lex.condition_markers, lo=lo) if b <= hi]
+        if markers and marked:
+            found = [_clean(s.span_text(lo2, hi2)) for lo2, hi2 in coordinated(s, marked[0][1], hi)]
+            out += [t for t in found if len(t.split()) >= 3]
+        elif any(lo <= a and b <= hi for a, b in find_phrases(s.lower, lex.obligation)):
+            text = _clean(s.span_text(lo, hi))
+            if len(text.split()) >= 4:
+                out.append(text)
+    return out
 
 
 def is_deal_sentence(s: AnalysedSentence) -> bool:
     return any(t in _DEAL_WORDS for t in s.lower)
+
+
+_TITLES = frozenset("leader chief head commander secretary-general president minister envoy".split())
+
+
+def _titles_person(s: AnalysedSentence, m: EntityMention) -> bool:
+    after = s.tokens[m.end:m.end + 2]
+    return len(after) == 2 and after[0].lower() in _TITLES and after[1][:1].isupper()
 
 
 def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention],
@@ -76,8 +146,10 @@ def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention
     lower = s.lower
     for _, b in find_phrases(lower, lex.mediator_markers):
         for m in entities:
-            # States broker truces too ("brokered by the United States and France"); cities do not.
-            if m.start >= b and m.start - b <= 12 and (not m.entity.is_place or m.entity.type == "country"):
+            # States broker truces too ("brokered by the United States and France"); cities do not; an
+            # organisation that titles its leader ("Badr Organization leader Hadi al-Amiri") is his.
+            if m.start >= b and m.start - b <= 12 and (not m.entity.is_place or m.entity.type == "country") \
+                    and not _titles_person(s, m):
                 out.append(m.entity)
     for a, b in find_phrases(lower, lex.mediator_after):
         if lower[b:b + 1] == ["by"]:

@@ -401,8 +401,11 @@ def _troop_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
         if not find_phrases(window, lex.troop_nouns):
             continue
         word = lower[a]
-        # A withdrawal demanded, conditioned or timetabled is not a troop movement.
+        # A withdrawal demanded, conditioned or timetabled is not a troop movement, unless the timetable
+        # itself was presented ("the government presented a timetable for the withdrawal").
         before = lower[max(0, a - 8):a]
+        if _timetable_presented(lower, seg, a):
+            before = [w for w in before if w not in ("timetable", "timeline", "for")]
         if any(w in ("timetable", "timeline", "demand", "demanded", "demands", "demanding", "calling",
                      "call", "called", "if", "provided", "condition", "expel", "unless", "asking", "asked",
                      "pending", "waited", "waiting", "whether", "want", "wants", "for", "requesting", "request",
@@ -410,6 +413,9 @@ def _troop_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             continue
         if _has(lower, max(seg.lo, a - 4), a, _NEG) or _has(lower, b, b + 2, frozenset({"not"})):
             continue
+        if word in ("reduce", "reduced", "reducing", "reduction") and any(
+                w in _NOT_REDUCED for w in lower[b:b + 4]):
+            continue  # "reduced the threat to its personnel": the danger is cut, not the troops
         if word in ("leave", "left", "leaving", "move", "moved", "moving", "bring", "brought", "send", "sent",
                     "sending", "mission", "depart", "departed") and not _troop_move_context(lower, a, b):
             continue
@@ -418,6 +424,22 @@ def _troop_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> l
             continue
         out.append(Mention("troop_change", a, a, b, segment_of(segs, a)))
     return out
+
+
+_NOT_REDUCED = frozenset("threat threats risk risks danger tension tensions violence attacks exposure".split())
+_PRESENTED = frozenset("presented unveiled announced published released submitted approved adopted issued "
+                       "outlined finalised finalized".split())
+_UNREAL = frozenset("if unless provided condition demand demanded demanding demands calling called asking asked "
+                    "urged urging must should wait waiting until once whether want wants".split())
+
+
+def _timetable_presented(lower: list[str], seg: Segment, a: int) -> bool:
+    """"presented a timetable for the withdrawal of US forces": a withdrawal announced, told as done
+    (past tense, no condition or demand before it in the clause)."""
+    k = next((i for i in range(a - 1, max(seg.lo, a - 5) - 1, -1) if lower[i] in ("timetable", "timeline")), None)
+    if k is None or not any(w in _PRESENTED for w in lower[max(seg.lo, k - 3):k]):
+        return False
+    return not any(w in _UNREAL for w in lower[max(seg.lo, k - 15):k])
 
 
 def _troop_move_context(lower: list[str], a: int, b: int) -> bool:

@@ -42,6 +42,10 @@ _DIRECTIONS = frozenset("eastern western northern southern central northeastern 
 # Last words that make an unknown capitalised name an armed group ("... Vanguard Brigade").
 _GROUP_CUES = frozenset("brigade brigades battalion battalions movement front militia militias army forces "
                         "group guards legion corps resistance mobilisation mobilization".split())
+# First words of Arabic group names ("Saraya al-Fajr al-Jadid", "Liwa Abu al-Fadl al-Abbas"): "companies",
+# "brigades", "banner", "movement", "league", "army", "front", "partisans", "forces", "regiments".
+_GROUP_HEADS = frozenset("saraya sarayat kataib katibat liwa alwiya harakat haraka asaib jaish jaysh jabhat "
+                         "ansar quwat firqat tashkil ashab".split())
 _NAME_CUES = re.compile(
     r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)(?:\s+the)?\s*$",
     re.IGNORECASE,
@@ -304,6 +308,7 @@ class Analyser:
                             ent.start - base, ent.end - base, offset + ent.start_char,
                             offset + ent.end_char, ent.text, entity))
                 self._widen_country_names(a)
+                self._governments_of_leaders(a)
                 self._add_context_names(a)
                 self._add_sponsored_groups(a)
                 a.entities = [m for m in a.entities if not _is_modifier(a, m) and not _describes_person(a, m)
@@ -336,6 +341,22 @@ class Analyser:
                                             s.starts[j] + len(s.tokens[j]), s.span_text(m.start, j + 1), entity))
             taken.update(range(m.start, j + 1))
         s.entities.sort(key=lambda x: x.start)
+
+    def _governments_of_leaders(self, s: AnalysedSentence) -> None:
+        """"Mustafa al-Kadhimi's government", "the Biden administration": a leader's government is the
+        state he leads, which acts (presents a timetable, orders strikes) where the man alone speaks."""
+        for n, m in enumerate(s.entities):
+            if m.entity.type != "person":
+                continue
+            k = m.end + 1 if s.lower[m.end:m.end + 1] in (["'s"], ["’s"]) else m.end
+            if s.lower[k:k + 1] not in (["government"], ["administration"], ["cabinet"]):
+                continue
+            led = [self.gazetteer.entities.get(r.get("target", "")) for r in m.entity.relations
+                   if r.get("type") == "leader_of"]
+            state = next((e for e in led if e is not None and e.type == "state"), None)
+            if state is not None:
+                s.entities[n] = EntityMention(m.start, k + 1, m.char_start, s.starts[k] + len(s.tokens[k]),
+                                              s.span_text(m.start, k + 1), state)
 
     def _widen_country_names(self, s: AnalysedSentence) -> None:
         """"Port Sudan", "Kuwait City", "Djibouti City": a capitalised word joined to a country's
@@ -372,11 +393,16 @@ class Analyser:
                 i += 1
                 continue
             j = i + 1
-            while j < n and not taken[j] and (
-                _CAPITAL.match(s.tokens[j]) or (s.lower[j] in _NAME_CONNECTORS and j + 1 < n
-                                                  and _CAPITAL.match(s.tokens[j + 1]))
-            ):
-                j += 1
+            while j < n and not taken[j]:
+                if _CAPITAL.match(s.tokens[j]):
+                    j += 1
+                    continue
+                k = j  # connectors run on: "al-Fajr" is "al", "-", "Fajr"
+                while k < n and not taken[k] and s.lower[k] in _NAME_CONNECTORS:
+                    k += 1
+                if k == j or k >= n or taken[k] or not _CAPITAL.match(s.tokens[k]):
+                    break
+                j = k + 1
             prev = s.lower[i - 1] if i > 0 else ""
             if prev in ('"', "“", "'", "‘") and i >= 2:
                 prev = s.lower[i - 2]
@@ -392,9 +418,10 @@ class Analyser:
                 entity = self.gazetteer.lookup(surface, kind="place")
                 if entity is not None and not entity.is_place:
                     entity = None
-            elif j - i >= 2 and s.lower[j - 1] in _GROUP_CUES and s.tokens[i] not in _NOT_NAMES:
-                # "The Blue Nile Vanguard Brigade attacked ...": an unknown name that says what it is
-                # becomes a provisional entity, kept for curation.
+            elif j - i >= 2 and (s.lower[j - 1] in _GROUP_CUES or s.lower[i] in _GROUP_HEADS) \
+                    and s.tokens[i] not in _NOT_NAMES:
+                # "The Blue Nile Vanguard Brigade attacked ...", "Saraya Awliya al-Dam": an unknown name
+                # that says what it is becomes a provisional entity, kept for curation.
                 entity = self.gazetteer.lookup(surface) or self.gazetteer.provisional(surface, "armed group")
             if entity is None and "of" in s.lower[i:j]:
                 # "Residents of Omdurman": the name after "of" may be the place.

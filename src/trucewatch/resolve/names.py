@@ -245,7 +245,8 @@ _TYPE_CUES: tuple[tuple[str, frozenset[str]], ...] = (
     ("facility", frozenset({"embassy", "consulate", "compound", "oilfield", "plant", "refinery", "port", "bridge"})),
     ("armed group", frozenset({"brigade", "brigades", "battalion", "battalions", "movement", "group", "militia",
                                "faction", "front", "army", "companies", "saraya", "kataib", "liwa", "harakat",
-                               "jaish", "jaysh", "asaib", "tashkil", "ashab", "resistance", "fighters"})),
+                               "jaish", "jaysh", "asaib", "tashkil", "ashab", "resistance", "fighters", "quwat",
+                               "sarayat", "katibat", "alwiya", "jabhat", "ansar", "firqat"})),
 )
 _PROVISIONAL_WINDOW = 3  # words either side of the name that are read for a cue
 
