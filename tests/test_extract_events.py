@@ -327,3 +327,33 @@ def test_extract_events_person_who_brokers_a_truce_and_his_organisation(extracto
     events = extract(extractor, "Amal and the Lebanese army agreed a truce on Sunday in a deal brokered by Hezbollah "
                                 "leader Hassan Nasrallah.", published="2019-05-06")
     assert only(events, "ceasefire").mediators == ["Hassan Nasrallah", "Hezbollah"]
+
+
+@pytest.mark.parametrize("text, truces", [
+    ("The envoy said the militia was talking about a 'truce' while its gunmen kept firing on the town.", 0),
+    ("The militia agreed to a \"truce\" on Monday, its spokesman said.", 1),
+])
+def test_extract_events_truce_in_scare_quotes(extractor: Extractor, text: str, truces: int) -> None:
+    """A truce word quoted on its own is doubted, unless a verb makes the truce."""
+    assert len([e for e in extract(extractor, text) if e.type == "ceasefire"]) == truces
+
+
+def test_extract_events_truce_conditions_spelled_out_for_the_card(extractor: Extractor) -> None:
+    """Conditions are read on a truce card away from their report: "the country" is named and "the
+    previous one" is the previous truce."""
+    events = extract(extractor, "The Houthis said on Monday they had renewed the truce in Yemen on the same terms as "
+                                "the previous one, provided that Saudi forces leave the country within a year.",
+                     published="2022-06-07")
+    assert only(events, "ceasefire").conditions == [
+        "the same terms as the previous truce", "Saudi forces leave Yemen within a year"]
+
+
+def test_extract_events_truce_plan_proposer_brokers_it(extractor: Extractor) -> None:
+    """The author of a truce plan who is not a side brokers it; a side's own proposal does not make
+    it a mediator."""
+    brokered = only(extract(extractor, "Hamas accepted on Monday Egypt's ceasefire proposal for Gaza, clearing the way "
+                                       "for a truce with Israel.", published="2024-05-07"), "ceasefire")
+    assert brokered.mediators == ["Egypt"]
+    own = only(extract(extractor, "Hamas rejected Israel's ceasefire proposal on Monday and instead agreed a truce "
+                                  "with Israel on Tuesday.", published="2024-05-08"), "ceasefire")
+    assert own.mediators == [] and {own.actor, own.target} == {"Hamas", "Israel"}

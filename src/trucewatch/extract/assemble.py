@@ -15,7 +15,14 @@ from collections import Counter
 from trucewatch.extract.anaphora import Discourse
 from trucewatch.extract.casualties import casualties
 from trucewatch.extract.clauses import Segment
-from trucewatch.extract.conditions import conditions_in, is_deal_sentence, mediators_in, terms_in
+from trucewatch.extract.conditions import (
+    conditions_in,
+    is_deal_sentence,
+    mediators_in,
+    proposers_in,
+    spelled_out,
+    terms_in,
+)
 from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok, places_compatible
 from trucewatch.extract.dating import (
     OTHER_TIME_CLAUSE,
@@ -204,6 +211,8 @@ class Extractor:
             parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.type != "person"]
             # International organisations broker truces; they are parties only to their own.
             mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
+            if m.kind == "ceasefire":
+                mediators += self._outside_proposers(s, actors_in, places, mediators)
             med_ids = {e.id for e in mediators}
             parties = list({p.id: p for p in parties if p.type != "person" and p.id not in med_ids}.values())
             # Who must meet a condition is not thereby a party: "on condition that Iraq's government ..."
@@ -385,6 +394,23 @@ class Extractor:
         draft.weak = not (tied or actors or targets)
         return draft
 
+    def _outside_proposers(self, s: AnalysedSentence, named: list[EntityMention], places: list[EntityMention],
+                           known: list[Entity]) -> list[Entity]:
+        """"Israel signed off on US President Donald Trump's ceasefire plan": whoever proposed the plan
+        brokers it, unless the sentence names it as a side elsewhere ("Hamas rejected Israel's proposal
+        and agreed a truce with Israel") or it is the country where the truce applies ("Ukraine's
+        proposal for a truce in Ukraine")."""
+        where = {x.entity.name for x in places if x.entity.type == "country"} | {
+            x.entity.country for x in places if x.entity.country}
+        proposers = proposers_in(s)
+        sides = {actor_entity(x.entity, self._resolve).id for x in named if x not in proposers}
+        out = []
+        for m in proposers:
+            side = actor_entity(m.entity, self._resolve)
+            if side.id not in sides and (side.country or side.name) not in where and m.entity not in known:
+                out.append(m.entity)
+        return out
+
     def _mediator_names(self, mediators: list[Entity]) -> list[str]:
         """A person who mediates is named, then the state or organisation he acts for ("Lavrov, who
         acted as a mediator" -> Sergey Lavrov, Russia), so that both the broker and his side are kept."""
@@ -549,8 +575,8 @@ class Extractor:
         if e.date is None and not e.background and published and (
                 e.type in ("threat", "demand") or not past_context(e.evidence)):
             e.date, e.date_source = published[:7], "inferred"
-        if e.conditions is None and e.type == "ceasefire":
-            e.conditions = []
+        if e.type == "ceasefire":
+            e.conditions = list(dict.fromkeys(spelled_out(c, e.country) for c in e.conditions or []))
         if e.mediators is None and e.type == "ceasefire":
             e.mediators = []
 

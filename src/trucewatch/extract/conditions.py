@@ -85,11 +85,33 @@ def _deal_purpose(s: AnalysedSentence) -> int | None:
     return None
 
 
+_ONE = re.compile(r"\b(the (?:previous|last|existing|current|earlier|first|old)) one\b", re.IGNORECASE)
+_THE_COUNTRY = re.compile(r"\bthe country\b(?!'s)", re.IGNORECASE)
+
+
+def spelled_out(condition: str, country: str | None) -> str:
+    """A condition read on a truce card, away from its report: "leave the country" names the country
+    (when the event is in one), "the same terms as the previous one" says the previous truce, and a
+    clause cut at "and" loses the conjunction."""
+    text = re.sub(r"^(?:and|but|or)\s+", "", condition, flags=re.IGNORECASE)
+    text = _ONE.sub(r"\1 truce", text)
+    if country and "; " not in country and country not in text:
+        text = _THE_COUNTRY.sub(country, text)
+    return text
+
+
+def _condition_marks(lower: list[str], lex: Lexicon, start: int) -> list[tuple[int, int]]:
+    """Condition markers from token ``start`` on; "once" with a past perfect after it ("clinched the
+    truce once Trump had turned to the Emir") says when, not on what condition."""
+    return [(a, b) for a, b in find_phrases(lower, lex.condition_markers, lo=start)
+            if not (lower[a] == "once" and "had" in lower[b:b + 5])]
+
+
 def conditions_in(s: AnalysedSentence, lex: Lexicon, start: int = 0) -> list[str]:
     """Condition clauses introduced by a marker at or after token ``start``; a clause that joins two
     conditions with their own subjects gives two."""
     out: list[str] = []
-    marks = [(a, b, False) for a, b in find_phrases(s.lower, lex.condition_markers, lo=start)]
+    marks = [(a, b, False) for a, b in _condition_marks(s.lower, lex, start)]
     marks += [(a, b, True) for a, b in find_phrases(s.lower, lex.inclusive_markers, lo=start)]
     purpose = _deal_purpose(s)
     if purpose is not None and purpose >= start:
@@ -106,21 +128,27 @@ def conditions_in(s: AnalysedSentence, lex: Lexicon, start: int = 0) -> list[str
     return out
 
 
+def _agrees_to_truce(lower: list[str], a: int, b: int) -> bool:
+    """"Iran had agreed to a 'complete and total' ceasefire": the truce itself, not one of its terms."""
+    return lower[a] in ("agreed", "committed", "commit") and any(w in _TRUCE_WORDS for w in lower[b:b + 8])
+
+
 def terms_in(s: AnalysedSentence, lex: Lexicon, markers: bool) -> list[str]:
     """The terms a sentence after a truce's own states, clause by clause ("Under the deal, the
     government must present a timetable ..., and the factions will hold their fire as long as that
     process moves forward"): a clause with a condition marker gives the clause it introduces (when
     ``markers``: the sentence speaks of the deal), one with an obligation gives the whole clause."""
     out: list[str] = []
-    lead = re.match(r"^(?:according to [^,]+|under (?:the|this|that) (?:deal|agreement|accord|terms)),\s*",
-                    s.text, flags=re.IGNORECASE)
+    lead = re.match(r"^(?:according to [^,]+|under (?:the|this|that|its) (?:deal|agreement|accord|terms|truce|"
+                    r"ceasefire|plan)),\s*", s.text, flags=re.IGNORECASE)
     first = s.token_at(s.start + lead.end()) if lead else 0
     for lo, hi in coordinated(s, first, len(s.tokens)):
-        marked = [(a, b) for a, b in find_phrases(s.lower, lex.condition_markers, lo=lo) if b <= hi]
+        marked = [(a, b) for a, b in _condition_marks(s.lower, lex, lo) if b <= hi]
         if markers and marked:
             found = [_clean(s.span_text(lo2, hi2)) for lo2, hi2 in coordinated(s, marked[0][1], hi)]
             out += [t for t in found if len(t.split()) >= 3]
-        elif any(lo <= a and b <= hi for a, b in find_phrases(s.lower, lex.obligation)):
+        elif any(lo <= a and b <= hi and not _agrees_to_truce(s.lower, a, b)
+                 for a, b in find_phrases(s.lower, lex.obligation)):
             text = _clean(s.span_text(lo, hi))
             if len(text.split()) >= 4:
                 out.append(text)
@@ -137,6 +165,25 @@ _TITLES = frozenset("leader chief head commander secretary-general president min
 def _titles_person(s: AnalysedSentence, m: EntityMention) -> bool:
     after = s.tokens[m.end:m.end + 2]
     return len(after) == 2 and after[0].lower() in _TITLES and after[1][:1].isupper()
+
+
+_PLANS = frozenset("plan proposal proposals initiative framework roadmap blueprint".split())
+_TRUCE_WORDS = frozenset("ceasefire cease-fire truce armistice peace".split())
+
+
+def proposers_in(s: AnalysedSentence) -> list[EntityMention]:
+    """Who a truce plan belongs to: "Trump's ceasefire and hostage-return plan", "Egypt's truce
+    proposal" (the possessor, a person, state or organisation)."""
+    lower = s.lower
+    out: list[EntityMention] = []
+    for m in s.entities:
+        if lower[m.end:m.end + 1] not in (["'s"], ["’s"]) or m.entity.is_place:
+            continue
+        after = lower[m.end + 1:m.end + 8]
+        plan = next((k for k, w in enumerate(after) if w in _PLANS), None)
+        if plan is not None and any(w in _TRUCE_WORDS for w in after[:plan]):
+            out.append(m)
+    return out
 
 
 def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention],

@@ -110,6 +110,10 @@ def absorb(into: Draft, d: Draft, soft: bool = False) -> None:
         into.actors = d.actors
     if not into.targets and not soft:
         into.targets = d.targets
+        if a.type in ("ceasefire", "ceasefire_end"):
+            # "Israel signed off on the ceasefire" + "a ceasefire deal between Israel and Hamas": the
+            # other side is whichever of the mention's sides the event does not have yet.
+            into.targets = [x for x in d.targets + d.actors if not any(related(x, o) for o in into.actors)]
     elif d.targets and into.targets and all(generic_party(x) for x in into.targets) and not any(
             generic_party(x) for x in d.targets):
         # "strikes against Iran-backed militias" + "facilities used by KH and KSS": the named groups.

@@ -267,6 +267,18 @@ def _link_participles(mentions: list[Mention], lower: list[str]) -> list[Mention
     return out
 
 
+_QUOTES = frozenset('"“”\'‘’')
+_MADE = frozenset("agreed agree agrees announced announce declared declare reached accepted accept signed observe "
+                  "observed extended extend renewed brokered".split())
+
+
+def _scare_quoted(lower: list[str], a: int, b: int) -> bool:
+    """"talking about a 'truce' while continuing to shoot": a truce word quoted on its own is doubted,
+    not reported, unless a verb makes it ("agreed to a 'truce'")."""
+    return (a > 0 and b < len(lower) and lower[a - 1] in _QUOTES and lower[b] in _QUOTES
+            and not _has(lower, a - 5, a, _MADE))
+
+
 def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
     lower = s.lower
     out: list[Mention] = []
@@ -278,7 +290,7 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
                     or (a >= 2 and lower[a - 1] == "of" and lower[a - 2] in (
                         "period", "months", "weeks", "days", "years", "month", "week", "year"))):
                 continue
-        if _has(lower, a - 4, a, _REFUSAL):
+        if _has(lower, a - 4, a, _REFUSAL) or _scare_quoted(lower, a, b):
             continue
         out.append(Mention("ceasefire", a, a, b, segment_of(segs, a)))
     for i, t in enumerate(lower):
