@@ -357,3 +357,13 @@ def test_extract_events_truce_plan_proposer_brokers_it(extractor: Extractor) -> 
     own = only(extract(extractor, "Hamas rejected Israel's ceasefire proposal on Monday and instead agreed a truce "
                                   "with Israel on Tuesday.", published="2024-05-08"), "ceasefire")
     assert own.mediators == [] and {own.actor, own.target} == {"Hamas", "Israel"}
+
+
+@pytest.mark.parametrize("text, mediators", [
+    ("US President Joe Biden announced on Tuesday a ceasefire between Israel and Hezbollah.",
+     ["Joe Biden", "United States"]),
+    ("Israeli Prime Minister Benjamin Netanyahu announced on Tuesday a ceasefire with Hezbollah.", []),
+])
+def test_extract_events_leader_announcing_others_truce_brokers_it(extractor: Extractor, text: str,
+                                                                  mediators: list[str]) -> None:
+    assert only(extract(extractor, text, published="2024-11-27"), "ceasefire").mediators == mediators

@@ -205,11 +205,6 @@ def test_ledger_corpus_iran_israel_june_2025(truces: list[Truce]) -> None:
     assert (t.announced, t.ended, t.violations) == ("2025-06-24", None, [])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "d31 sentence 0 'US President Donald Trump may have been the one to announce the Iran-Israel ceasefire, but "
-    "it was Qatar that intervened to persuade Iran's rulers to accept it': the extractor gives mediators "
-    "['Qatar']; needed ['Qatar', 'United States'] (Trump sought the Emir's help; Vance, Rubio and Witkoff were "
-    "in contact with the Iranians)"))
 def test_ledger_corpus_iran_israel_june_2025_mediators(truces: list[Truce]) -> None:
     assert {"Qatar", US} <= set(find(truces, "Iran", "2025-06").mediators)
 

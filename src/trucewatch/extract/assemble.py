@@ -213,6 +213,7 @@ class Extractor:
             mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
             if m.kind == "ceasefire":
                 mediators += self._outside_proposers(s, actors_in, places, mediators)
+                mediators += self._outside_announcers(s, parties, mediators)
             med_ids = {e.id for e in mediators}
             parties = list({p.id: p for p in parties if p.type != "person" and p.id not in med_ids}.values())
             # Who must meet a condition is not thereby a party: "on condition that Iraq's government ..."
@@ -411,6 +412,24 @@ class Extractor:
                 out.append(m.entity)
         return out
 
+    def _outside_announcers(self, s: AnalysedSentence, parties: list[Entity], known: list[Entity]) -> list[Entity]:
+        """"US President Donald Trump ... announce the Iran-Israel ceasefire": a head of state or
+        minister who announces a truce between two other sides has brokered it (one of the sides
+        announcing its own truce has not)."""
+        verb = next((k for k, w in enumerate(s.lower) if w in _ANNOUNCE), None)
+        if verb is None:
+            return []
+        out = []
+        for x in s.entities:
+            if not (x.end <= verb and verb - x.end <= 10 and official(x.entity, self._resolve)):
+                continue
+            side = actor_entity(x.entity, self._resolve)
+            # The sides: the parties, and states named as places ("a ceasefire between Israel and ...").
+            sides = {p.id for p in parties} | {y.entity.id for y in s.entities if y.entity.type == "state"}
+            if side.id not in sides and len(sides) >= 2 and x.entity not in known:
+                out.append(x.entity)
+        return out
+
     def _mediator_names(self, mediators: list[Entity]) -> list[str]:
         """A person who mediates is named, then the state or organisation he acts for ("Lavrov, who
         acted as a mediator" -> Sergey Lavrov, Russia), so that both the broker and his side are kept."""
@@ -583,6 +602,7 @@ class Extractor:
 
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_ANNOUNCE = frozenset("announce announced announces announcing".split())
 _RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
 _TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
 _CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())
