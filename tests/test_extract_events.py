@@ -367,3 +367,23 @@ def test_extract_events_truce_plan_proposer_brokers_it(extractor: Extractor) -> 
 def test_extract_events_leader_announcing_others_truce_brokers_it(extractor: Extractor, text: str,
                                                                   mediators: list[str]) -> None:
     assert only(extract(extractor, text, published="2024-11-27"), "ceasefire").mediators == mediators
+
+
+@pytest.mark.parametrize("text, mediators", [
+    ("The two clans agreed a truce on Monday, brokered by tribal leaders and a regional organisation.",
+     ["tribal leaders", "regional organisation"]),
+    ("Kataib Hezbollah agreed on Monday to halt attacks on US forces, in a deal mediated by Iranian and Lebanese "
+     "parties, as well as an international organisation operating in Iraq.",
+     ["Iran", "Lebanese parties", "international organisation operating in Iraq"]),
+])
+def test_extract_events_brokers_described_not_named(extractor: Extractor, text: str, mediators: list[str]) -> None:
+    assert only(extract(extractor, text, published="2021-03-02"), "ceasefire").mediators == mediators
+
+
+def test_extract_events_body_a_party_must_address_is_no_broker(extractor: Extractor) -> None:
+    """"must submit a letter to the UN Security Council": the Council is in the terms, not at the table."""
+    events = extract(extractor, "The factions agreed on Monday to a truce under which the prime minister must submit "
+                                "a letter to the UN Security Council asking the coalition to leave.",
+                     published="2021-03-02")
+    e = only(events, "ceasefire")
+    assert e.mediators == [] and "United Nations" not in (e.actor or "") + (e.target or "")

@@ -94,11 +94,6 @@ def test_ledger_corpus_march_2021_de_escalation_deal(truces: list[Truce]) -> Non
     assert dates(t) == ["2021-06-26"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "s3 sentence 'Talks to achieve an agreement were mediated by Iranian and Lebanese parties, as well as an "
-    "international organisation operating in Iraq': the extractor gives no mediators for it (and s0's "
-    "'UN Security Council' is read as the mediator 'United Nations'); needed ['Iran', 'Lebanese parties', "
-    "'international organisation operating in Iraq']"))
 def test_ledger_corpus_march_2021_mediators(truces: list[Truce]) -> None:
     assert set(find(truces, "Iraq", "2021-03").mediators) == {
         "Iran", "Lebanese parties", "international organisation operating in Iraq"}

@@ -37,7 +37,7 @@ from trucewatch.extract.dating import (
     truce_deadline,
 )
 from trucewatch.extract.drafts import Draft, family, names_of
-from trucewatch.extract.lexicon import Lexicon, load_lexicon
+from trucewatch.extract.lexicon import Lexicon, find_phrases, load_lexicon
 from trucewatch.extract.mentions import Mention, SentenceMentions, anchored, find_mentions, is_generic
 from trucewatch.extract.roles import (
     GROUP_TYPES,
@@ -209,12 +209,18 @@ class Extractor:
                                and not _undergoes(s, x.end)]
             actors_in = actors_in + [x for x in named_countries if x not in actors_in]
             parties = [actor_entity(x.entity, self._resolve) for x in actors_in if x.entity.type != "person"]
-            # International organisations broker truces; they are parties only to their own.
-            mediators += [p for p in parties if p.type == "international organisation" and p not in mediators]
+            # International organisations broker truces; they are parties only to their own, and one
+            # named in the terms is who a party must address ("submit a letter to the UN Security Council").
+            terms = next((a for a, _ in find_phrases(s.lower, self.lex.obligation + self.lex.condition_markers,
+                                                     lo=m.hi)), len(s.lower))
+            mediators += [e for e in (actor_entity(x.entity, self._resolve) for x in actors_in if x.start < terms)
+                          if e.type == "international organisation" and e not in mediators]
             if m.kind == "ceasefire":
                 mediators += self._outside_proposers(s, actors_in, places, mediators)
                 mediators += self._outside_announcers(s, parties, mediators)
-            med_ids = {e.id for e in mediators}
+            med_ids = {e.id for e in mediators} | {
+                actor_entity(x.entity, self._resolve).id for x in actors_in
+                if x.start >= terms and x.entity.type == "international organisation"}
             parties = list({p.id: p for p in parties if p.type != "person" and p.id not in med_ids}.values())
             # Who must meet a condition is not thereby a party: "on condition that Iraq's government ..."
             cond = next((k for k in range(m.hi, len(s.lower)) if s.lower[k] in _CONDITION_OPENERS), None)

@@ -186,18 +186,57 @@ def proposers_in(s: AnalysedSentence) -> list[EntityMention]:
     return out
 
 
+# Nouns that make an unnamed description a broker: "an international organisation operating in Iraq".
+_BROKER_NOUNS = frozenset("organisation organization agency body country countries state states government "
+                          "governments figures figure mediators mediator diplomats officials clerics leaders "
+                          "envoy envoys".split())
+_LIST_BREAKS = frozenset({",", "and", "as", "well", "also", "plus", "."})
+
+
+def _described_brokers(s: AnalysedSentence, entities: list[EntityMention], b: int) -> list[Entity]:
+    """Brokers the text describes without naming them, in the list after "mediated by": "Iranian and
+    Lebanese parties, as well as an international organisation operating in Iraq" gives "international
+    organisation operating in Iraq" (a description kept as said; named ones are entities already)."""
+    lower = s.lower
+    out: list[Entity] = []
+    i = b
+    end = min(len(lower), b + 30)
+    while i < end:
+        while i < end and lower[i] in _LIST_BREAKS:
+            i += 1
+        j = i
+        while j < end and lower[j] not in (",", ".", ";") and not (lower[j] == "and" and j > i):
+            j += 1
+        item = [k for k in range(i, j) if lower[k] not in ("a", "an", "the")]
+        named = any(m.start < j and i < m.end and m.start <= item[0] for m in entities) if item else True
+        if item and not named and lower[item[0]] in _BROKER_NOUNS | _BROKER_MODIFIERS | {"international"} and any(
+                lower[k] in _BROKER_NOUNS for k in item):
+            text = s.span_text(item[0], item[-1] + 1)
+            out.append(Entity(id=f"described-{'-'.join(lower[k] for k in item)}", name=text, type="description"))
+        if j >= end or lower[j] in (".", ";"):
+            break
+        i = j
+    return out
+
+
+_BROKER_MODIFIERS = frozenset("regional foreign western arab gulf local tribal religious neutral third unnamed "
+                              "several two three other".split())
+
+
 def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention],
                  resolve: dict[str, Entity]) -> list[Entity]:
     """Entities the sentence names as brokers of the deal."""
     out: list[Entity] = []
     lower = s.lower
     for _, b in find_phrases(lower, lex.mediator_markers):
+        described = _described_brokers(s, entities, b)
         for m in entities:
             # States broker truces too ("brokered by the United States and France"); cities do not; an
             # organisation that titles its leader ("Badr Organization leader Hadi al-Amiri") is his.
             if m.start >= b and m.start - b <= 12 and (not m.entity.is_place or m.entity.type == "country") \
                     and not _titles_person(s, m):
                 out.append(m.entity)
+        out += described
     for a, b in find_phrases(lower, lex.mediator_after):
         if lower[b:b + 1] == ["by"]:
             continue  # "brokered by X": X follows, handled above
