@@ -387,3 +387,14 @@ def test_extract_events_body_a_party_must_address_is_no_broker(extractor: Extrac
                      published="2021-03-02")
     e = only(events, "ceasefire")
     assert e.mediators == [] and "United Nations" not in (e.actor or "") + (e.target or "")
+
+
+def test_extract_events_attack_responded_to_is_the_one_told_before(extractor: Extractor) -> None:
+    """"responded to the Erbil attack by bombing PMF targets in Syria": the attack is the one told
+    before (one event), and the bombing happened in Syria, not in Erbil."""
+    events = extract(extractor, "Last month a rocket attack in Erbil killed a US contractor. The US responded to the "
+                                "Erbil attack by bombing PMF targets in eastern Syria. Kataib Hezbollah denied any role "
+                                "in the Erbil attack.", published="2021-03-07")
+    attack, strike = only(events, "attack"), only(events, "strike")
+    assert (attack.location, attack.country, attack.mentions) == ("Erbil", "Iraq", [0, 1, 2])
+    assert (strike.actor, strike.location, strike.country) == ("United States", None, "Syria")

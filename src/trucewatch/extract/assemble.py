@@ -331,15 +331,22 @@ class Extractor:
         roles = assign(s, seg, m.head, m.lo, m.hi, m.passive, s.entities, self._resolve, relative, m.verb_lo)
         actors = [a for a in roles.actor if a.type != "person" or not roles.actor]
         targets = roles.target
+        provoking = draft.definite and _provoking(s.lower, m.lo)
+        if provoking:
+            # "The US responded to the Erbil attack by bombing PMF targets": the attack responded to is
+            # told before; the sentence's actor and targets are the response's. (An indefinite one is
+            # told here, with its own roles: "avenged a drone strike in Jordan that killed three US troops".)
+            actors, targets = [], []
         # An attack on a base takes its occupant as target when the clause names one ("a US base"); the
         # victims may also be named in a clause of their own ("three KH members were killed when ...").
-        if not targets:
+        if not targets and not provoking:
             # "a base that hosts the US-led coalition", "a base housing United States troops"
             hosted = [x for x in s.entities if owner(x, s) and is_actor(x, s) and x.entity not in actors
                       and s.lower[x.start - 1:x.start] != ["of"] and seg.lo <= x.start < seg.hi]
             if hosted:
                 targets = [target_entity(hosted[0].entity, self._resolve)]
-        if not targets:
+        if not targets and not provoking and not draft.anaphoric:
+            # A back-reference ("denied any role in the Erbil attack") takes no victim from its sentence.
             # Relative clauses ("in which three US soldiers died") describe other things.
             spans = [(seg.lo, seg.hi)] + [(sm.segments[k].lo, sm.segments[k].hi) for k in free
                                           if s.lower[sm.segments[k].lo] not in OTHER_TIME_CLAUSE | {"where", "in"}]
@@ -390,6 +397,8 @@ class Extractor:
                 draft.actors = [actor_entity(own[0].entity, self._resolve)]
         draft.location = roles.location
         event.country = "; ".join(roles.countries) or None
+        if provoking:
+            event.country = roles.location.country if roles.location else None
         rank = PLACE_RANK.get(roles.location.type, 0) if roles.location else 0
         tied = anchored(event.date, event.date_source, rank, event.killed is not None or event.injured is not None,
                         s.lower[m.head] in self.lex.attack_nouns and s.lower[m.head].endswith("s"),
@@ -623,6 +632,23 @@ _NOUN_HEADS = frozenset(
     "attack attacks assault barrage bombing blast strike strikes airstrike airstrikes raid raids assassination "
     "ceasefire cease-fire truce armistice agreement deal warning threat incident operation calm lull pause "
     "suspension escalation".split())
+
+
+_RESPONSE_WORDS = frozenset("responded respond responds responding response retaliated retaliate retaliating "
+                            "retaliation revenge reprisal avenge avenged avenging".split())
+
+
+def _provoking(lower: list[str], lo: int) -> bool:
+    """The trigger names what a response answers: "responded to the Erbil attack", "in retaliation for
+    last week's strikes", "to avenge the killing" (a few determiners or modifiers between)."""
+    for k in range(lo - 1, max(-1, lo - 6), -1):
+        if lower[k] in _RESPONSE_WORDS:
+            return True
+        if lower[k] in ("to", "for", "against") and k > 0 and lower[k - 1] in _RESPONSE_WORDS:
+            return True
+        if lower[k] in (",", ";", "by", "and", "with"):
+            return False
+    return False
 
 
 def _definite(s: AnalysedSentence, m: Mention) -> bool:
