@@ -398,3 +398,14 @@ def test_extract_events_attack_responded_to_is_the_one_told_before(extractor: Ex
     attack, strike = only(events, "attack"), only(events, "strike")
     assert (attack.location, attack.country, attack.mentions) == ("Erbil", "Iraq", [0, 1, 2])
     assert (strike.actor, strike.location, strike.country) == ("United States", None, "Syria")
+
+
+def test_extract_events_sponsored_groups_of_the_country(extractor: Extractor) -> None:
+    """"Iran-backed militias" firing on a base in Iraq are the Iraqi ones the gazetteer knows; in a
+    report on two countries they stay the general description."""
+    iraq = only(extract(extractor, "Iran-backed militias fired rockets at Ain al-Asad air base on Monday.",
+                        published="2022-11-08"), "attack")
+    assert iraq.actor == "Iran-backed Iraqi militias"
+    both = only(extract(extractor, "Iran-backed militias fired rockets at US bases in Iraq and Syria on Monday.",
+                        published="2022-11-08"), "attack")
+    assert both.actor == "Iran-backed militias"

@@ -114,11 +114,6 @@ def test_ledger_corpus_october_2022_unannounced_calm(truces: list[Truce]) -> Non
         ("2023-10-18", "Harir Air Base"), ("2023-10-18", "Ain al-Asad Air Base")}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "s2 sentence 'The unannounced truce between the militias and the US came with electing Mohammed Shia "
-    "al-Sudani as prime minister' (actor from 'the Iran backed militias refrained from attacking the US forces in "
-    "the country'): the extractor gives actor 'Iran-backed militias'; needed 'Iran-backed Iraqi militias', the "
-    "militias of Iraq the report is about"))
 def test_ledger_corpus_october_2022_calm_parties(truces: list[Truce]) -> None:
     assert find(truces, "Iraq", "2022-10").parties == [MILITIAS]
 

@@ -23,7 +23,7 @@ from trucewatch.extract.conditions import (
     spelled_out,
     terms_in,
 )
-from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok, places_compatible
+from trucewatch.extract.coref import absorb, compatibility, dates_ok, generic_party, modes_ok, places_compatible
 from trucewatch.extract.dating import (
     OTHER_TIME_CLAUSE,
     confirms,
@@ -83,6 +83,9 @@ class Extractor:
         self.analyser = analyser or Analyser(self.gazetteer)
         self.lex: Lexicon = load_lexicon()
         self._resolve = dict(self.gazetteer.entities)
+        # Descriptions of sponsored groups of one country, by (sponsor id, country): see _local_generic.
+        self._local_generics = {(sponsor, x.country): x for x in reversed(self.gazetteer.entities.values())
+                                if x.country and generic_party(x) for sponsor in _sponsors(x)}
 
     # ------------------------------------------------------------------ public
     def extract(self, doc: Document) -> tuple[list[Event], list[AnalysedSentence]]:
@@ -445,6 +448,17 @@ class Extractor:
                 out.append(x.entity)
         return out
 
+    def _local_generic(self, e: Entity, country: str) -> Entity:
+        """The country's own entity for a description of sponsored groups: "Iran-backed militias" in
+        Iraq are "Iran-backed Iraqi militias" (same sponsor, that country), when the gazetteer has it."""
+        if e.country or not generic_party(e):
+            return e
+        for sponsor in _sponsors(e):
+            local = self._local_generics.get((sponsor, country))
+            if local is not None:
+                return local
+        return e
+
     def _mediator_names(self, mediators: list[Entity]) -> list[str]:
         """A person who mediates is named, then the state or organisation he acts for ("Lavrov, who
         acted as a mediator" -> Sergey Lavrov, Russia), so that both the broker and his side are kept."""
@@ -595,8 +609,6 @@ class Extractor:
                     d.targets = [ent]
                     break
         d.targets = [t for t in d.targets if not any(t.id == a.id for a in d.actors)]
-        e.actor = names_of(d.actors)
-        e.target = names_of(d.targets)
         if d.location is not None:
             e.location = d.location.name
             e.lat, e.lon = d.location.lat, d.location.lon
@@ -604,6 +616,12 @@ class Extractor:
                 e.country = d.location.country if not e.country else f"{d.location.country}; {e.country}"
         if not e.country:
             e.country = main_country
+        if e.country and "; " not in e.country:
+            # "Iran-backed militias" acting in Iraq are the Iraqi ones the gazetteer knows.
+            d.actors = [self._local_generic(x, e.country) for x in d.actors]
+            d.targets = [self._local_generic(x, e.country) for x in d.targets]
+        e.actor = names_of(d.actors)
+        e.target = names_of(d.targets)
         published = doc.published[:10] if doc.published else None
         e.background = d.background or is_background(e, published)
         if e.date is None and not e.background and published and (
@@ -617,6 +635,10 @@ class Extractor:
 
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+def _sponsors(e: Entity) -> list[str]:
+    return [r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")]
+
+
 _ANNOUNCE = frozenset("announce announced announces announcing".split())
 _RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
 _TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
