@@ -211,6 +211,27 @@ def test_ledger_truces_violations_in_window_and_scope(case: str, report: Documen
         assert ("2022-02-14", "violated") in statuses(t)
 
 
+@pytest.mark.parametrize(("case", "report", "by"), [
+    ("attack on the counterpart", attack("a", "2022-02-15", "2022-02-14", actor="Kataib Hezbollah"), "party"),
+    ("unclaimed attack on the counterpart", attack("a", "2022-02-15", "2022-02-14"), "unattributed"),
+    ("strike by the counterpart on the declarer", attack("a", "2022-02-15", "2022-02-14", actor=US,
+                                                         target="Kataib Hezbollah", type="strike", mode="airstrike",
+                                                         location="Jurf al-Sakhar"), None),
+    ("unclaimed strike on the declarer", attack("a", "2022-02-15", "2022-02-14", actor=None,
+                                               target="Kataib Hezbollah", type="strike", mode="airstrike",
+                                               location="Jurf al-Sakhar"), None),
+])
+def test_ledger_truces_unilateral_truce_binds_its_declarer_only(case: str, report: Document, by: str | None) -> None:
+    """"Kataib Hezbollah said it was pausing its operations against US troops": the US never agreed,
+    so its strikes (and force against KH) break no promise; KH's attacks, or unclaimed ones on US
+    forces, do."""
+    pause = doc("pause", "2022-01-16", ev("ceasefire", "Kataib Hezbollah said on Saturday it was suspending its "
+                                                       "operations against US troops.", "2022-01-15",
+                                          actor="Kataib Hezbollah", target=US))
+    t = only(build(pause, report))
+    assert [v.by for v in t.violations] == ([by] if by else []), case
+
+
 def test_ledger_truces_reports_of_one_attack_make_one_violation() -> None:
     news = attack("news", "2022-02-15", "2022-02-14")
     again = attack("again", "2022-02-16", "2022-02-14", location="Ain al-Asad Air Base")

@@ -21,7 +21,8 @@ How reports become records:
 4. Each record gets its parties, counterpart, mediators, scope, conditions (with the party each
    binds and its deadline; :mod:`trucewatch.ledger.conditions`), dates, violations (uses of force in
    window and scope, grouped across reports by :mod:`trucewatch.ledger.incidents`, with
-   disavowals), conditions met by a later act, and a dated status history.
+   disavowals; a truce no report says the other side agreed binds its declarer only, so the other
+   side's strikes are not its violations), conditions met by a later act, and a dated status history.
 5. A truce with no declared end ends when its stated term runs out (lapsed), or when a later truce
    between the same sides begins: broken if it had violations nobody disowned, else replaced.
 """
@@ -300,6 +301,10 @@ class _Builder:
             return []
         countries = set(draft.countries())
         parties, counterpart = draft.parties(), draft.counterpart()
+        # A truce one side declared and the other never agreed binds its declarer only: the other
+        # side's strikes, and force against the declarer, break no promise ("KH is pausing its
+        # operations against US troops" does not make the next US strike a violation).
+        unilateral = not any(i.stage == "agreed" for i in draft.items)
         out = []
         for inc in self.incidents:
             p = inc.period
@@ -310,6 +315,9 @@ class _Builder:
             if countries and not countries & set(inc.countries):
                 continue
             by = self._by(inc, parties, counterpart)
+            if by == "counterpart" and unilateral or by == "unattributed" and unilateral and not (
+                    counterpart and self.actors.any_same_side(inc.targets, counterpart)):
+                continue
             if by is not None:
                 out.append((inc, by))
         return out
