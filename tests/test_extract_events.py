@@ -409,3 +409,36 @@ def test_extract_events_sponsored_groups_of_the_country(extractor: Extractor) ->
     both = only(extract(extractor, "Iran-backed militias fired rockets at US bases in Iraq and Syria on Monday.",
                         published="2022-11-08"), "attack")
     assert both.actor == "Iran-backed militias"
+
+
+def test_extract_events_states_that_broker_are_neither_sides_nor_the_place(extractor: Extractor) -> None:
+    e = only(extract(extractor, "Saudi Arabia and Oman brokered a nationwide truce between the Houthis and the Yemeni "
+                                "government on Sunday.", published="2023-06-13"), "ceasefire")
+    assert ({e.actor, e.target}, e.mediators, e.country) == (
+        {"Houthis", "Yemeni government"}, ["Saudi Arabia", "Oman"], "Yemen")
+
+
+def test_extract_events_local_truce_is_its_own_and_in_its_town(extractor: Extractor) -> None:
+    """"a local ceasefire in Taiz": placed in the town, brokered by who the text describes, and not
+    merged with the nationwide truce the same report tells."""
+    events = extract(extractor, "The Houthis and the Yemeni government agreed a nationwide truce on Saturday. The two "
+                                "sides also agreed a local ceasefire in Taiz on Sunday, mediated by tribal sheikhs.",
+                     published="2023-06-13")
+    truces = [e for e in events if e.type == "ceasefire"]
+    assert [(e.location, e.mediators) for e in truces] == [(None, []), ("Taiz", ["tribal sheikhs"])]
+
+
+def test_extract_events_army_named_before_acts_again(extractor: Extractor) -> None:
+    """"Sudan's army" named once, then "army drones struck": the same force."""
+    events = extract(extractor, "Sudan's army said on Monday it had repelled an RSF assault. Later on Monday army "
+                                "drones struck RSF positions in Omdurman.", published="2023-06-13")
+    strike = only(events, "strike")
+    assert (strike.actor, strike.target, strike.location) == (
+        "Sudanese Armed Forces", "Rapid Support Forces", "Omdurman")
+
+
+def test_extract_events_while_clause_happens_where_the_clause_before_did(extractor: Extractor) -> None:
+    events = extract(extractor, "Residents of Omdurman said army aircraft struck RSF positions on Sunday, while RSF "
+                                "fighters shelled a market, killing four civilians.", published="2023-05-22")
+    attack = only(events, "attack")
+    assert (attack.actor, attack.location, attack.killed) == ("Rapid Support Forces", "Omdurman", 4)

@@ -52,6 +52,7 @@ class Discourse:
     last_place: dict[str, Entity] = field(default_factory=dict)
     speaker: Entity | None = None
     last_coalition: Entity | None = None
+    last_army: Entity | None = None  # the national army named last ("Sudan's army"), for "the army"
     # surnames of people introduced with their organisation ("Kadhim al-Fartusi, the spokesperson of KSS")
     affiliations: dict[str, Entity] = field(default_factory=dict)
 
@@ -72,10 +73,17 @@ class Discourse:
                 entity = self.last_generic or self.last_group
             elif first == "the" and second == "coalition":
                 entity = self.last_coalition
+            elif first == "the" and second == "army" and s.tokens[i + 1] == "army":
+                entity = self.last_army
             elif first == "the" and second in _PLACE_NOUNS:
                 entity = next((self.last_place[t] for t in _PLACE_NOUNS[second] if t in self.last_place), None)
             if entity is not None:
                 added.append(self._mention(s, i, i + 2, entity))
+        for i, t in enumerate(s.tokens):
+            # "army aircraft carried out air strikes", "between army and RSF units": the army named before.
+            if t == "army" and i not in taken and self.last_army is not None and not any(
+                    a.start <= i < a.end for a in added) and (i == 0 or lower[i - 1] != "the"):
+                added.append(self._mention(s, i, i + 1, self.last_army))
         if len(lower) > 1 and lower[0] == "it" and lower[1] in _SAYING and self.last_group is not None and 0 not in taken:
             added.append(self._mention(s, 0, 1, self.last_group))  # "It said its fighters had also fired"
         for i in range(2, len(lower) - 1):
@@ -149,6 +157,8 @@ class Discourse:
                 self.last_place[e.type] = e
             if "coalition" in e.name.lower():
                 self.last_coalition = e
+            if e.type == "state force" and any(w in ("army", "military") for w in lower[m.start:m.end]):
+                self.last_army = e
             window = lower[max(0, m.start - 4):m.start] + lower[m.end:m.end + 2]
             if any(w in _TITLES for w in window) and not e.is_place:
                 self.speaker = actor_entity(e, self.resolve)

@@ -165,7 +165,10 @@ class Extractor:
         force_targets: Counter[str] = Counter(
             x.id for d in drafts if family(d.event.type) == "force" for x in d.targets)
         main_country = doc_countries.most_common(1)[0][0] if doc_countries else self._dateline_country(sentences)
+        brokers = {name for d in events if d.event.type == "ceasefire" for name in d.event.mediators or []}
         for d in events:
+            if d.event.type == "ceasefire":
+                _brokers_are_no_side(d, brokers)
             self._finish(d, doc, ref, main_country, entity_counts, force_parties, force_targets)
             if d.event.type == "ceasefire":
                 d.event.deadline = truce_deadline(d.event, ref)
@@ -309,11 +312,15 @@ class Extractor:
         if m.kind != "troop_change":
             local_places = [x for x in places if x.entity.type in PLACE_RANK]
             if m.kind == "ceasefire":
-                local_places = [x for x in local_places if PLACE_RANK[x.entity.type] == 1]
+                # A truce is placed in a province or region, a town only when it is the town's own.
+                draft.local = any(w in ("local", "localised", "localized") for w in s.lower[max(0, m.lo - 3):m.lo])
+                local_places = [x for x in local_places if PLACE_RANK[x.entity.type] == 1
+                                or (draft.local and PLACE_RANK[x.entity.type] == 2)]
             if local_places and m.kind in ("ceasefire_end", "ceasefire"):
                 draft.location = max(local_places, key=lambda x: PLACE_RANK[x.entity.type]).entity
-        countries = [x.entity.name for x in places if x.entity.type == "country"
-                     or (x.entity.type == "state" and x.entity.country == x.entity.name)]
+        countries = [x.entity.name for x in places if (x.entity.type == "country" or (
+            x.entity.type == "state" and x.entity.country == x.entity.name))
+            and x.entity.name not in (event.mediators or [])]  # "Oman brokered": not where the truce is
         event.country = "; ".join(dict.fromkeys(countries)) or None
         return draft
 
@@ -398,7 +405,7 @@ class Extractor:
                    and confirms(s.lower[x.end:x.end + 4])]
             if own:
                 draft.actors = [actor_entity(own[0].entity, self._resolve)]
-        draft.location = roles.location
+        draft.location = roles.location or self._simultaneous_place(sm, m)
         event.country = "; ".join(roles.countries) or None
         if provoking:
             event.country = roles.location.country if roles.location else None
@@ -412,6 +419,20 @@ class Extractor:
             return None
         draft.weak = not (tied or actors or targets)
         return draft
+
+    @staticmethod
+    def _simultaneous_place(sm: SentenceMentions, m: Mention) -> Entity | None:
+        """"Residents of Omdurman said army aircraft struck RSF positions, while RSF fighters shelled
+        neighbourhoods ...": a clause opened by "while" that names no place happened where the clause
+        before it did (a town or a more precise place, not a country)."""
+        s, segs = sm.sentence, sm.segments
+        if m.segment == 0 or s.lower[segs[m.segment].lo] != "while":
+            return None
+        before = segs[m.segment - 1]
+        if s.lower[before.lo] in OTHER_TIME_CLAUSE:
+            return None
+        places = [x for x in s.entities if before.lo <= x.start < before.hi and PLACE_RANK.get(x.entity.type, 0) >= 2]
+        return max(places, key=lambda x: PLACE_RANK[x.entity.type]).entity if places else None
 
     def _outside_proposers(self, s: AnalysedSentence, named: list[EntityMention], places: list[EntityMention],
                            known: list[Entity]) -> list[Entity]:
@@ -614,8 +635,12 @@ class Extractor:
             e.lat, e.lon = d.location.lat, d.location.lon
             if d.location.country and (not e.country or d.location.country not in e.country):
                 e.country = d.location.country if not e.country else f"{d.location.country}; {e.country}"
-        if not e.country:
+        if not e.country and main_country not in (e.mediators or []):
             e.country = main_country
+        if not e.country and e.type in ("ceasefire", "ceasefire_end"):
+            # A truce between the Houthis and the Yemeni government is in Yemen.
+            homes = {x.country for x in d.actors + d.targets if x.country}
+            e.country = homes.pop() if len(homes) == 1 else None
         if e.country and "; " not in e.country:
             # "Iran-backed militias" acting in Iraq are the Iraqi ones the gazetteer knows.
             d.actors = [self._local_generic(x, e.country) for x in d.actors]
@@ -635,6 +660,18 @@ class Extractor:
 
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+def _brokers_are_no_side(d: Draft, brokers: set[str]) -> None:
+    """A state or body the report names as a broker of its truces is no side of another truce it
+    tells ("a 72-hour truce that Washington announced", after "talks brokered by ... the United
+    States"): it is that truce's broker too."""
+    moved = [x for x in d.actors + d.targets if x.name in brokers and (is_state(x) or x.type == "international organisation")]
+    if not moved:
+        return
+    d.actors = [x for x in d.actors if x not in moved]
+    d.targets = [x for x in d.targets if x not in moved]
+    d.event.mediators = list(dict.fromkeys((d.event.mediators or []) + [x.name for x in moved]))
+
+
 def _sponsors(e: Entity) -> list[str]:
     return [r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")]
 

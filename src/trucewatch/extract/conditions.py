@@ -41,19 +41,23 @@ _SUBJECT_OPENERS = frozenset("the its their his her both each".split())
 _NOT_AFTER_SUBJECT = frozenset({"of", ",", "and", "or", "'s", "’s", ".", "in", "on", "at", "from", "to", "with"})
 
 
-def _subject_end(s: AnalysedSentence, i: int) -> int | None:
-    """Where a clause subject starting at token ``i`` ends, when one does: a named entity, or "the"
-    and at most two words before an actor noun ("the new government"). None when no subject starts there."""
+def _party_end(s: AnalysedSentence, i: int) -> int | None:
+    """Where a phrase naming a party that starts at token ``i`` ends: a named entity, or "the" and at
+    most two words before an actor noun ("the new government"). None when none starts there."""
     lower = s.lower
     j = i + 1 if i < len(lower) and lower[i] in _SUBJECT_OPENERS else i
     named = next((m for m in s.entities if m.start in (i, j)), None)
     if named is not None:
-        end = named.end
-    else:
-        end = next((k + 1 for k in range(j, min(len(lower), j + 3)) if lower[k] in _SUBJECT_NOUNS), None)
-        if end is None or j == i:
-            return None
-    if end >= len(lower) or lower[end] in _NOT_AFTER_SUBJECT or not lower[end][:1].isalpha():
+        return named.end
+    end = next((k + 1 for k in range(j, min(len(lower), j + 3)) if lower[k] in _SUBJECT_NOUNS), None)
+    return None if j == i else end
+
+
+def _subject_end(s: AnalysedSentence, i: int) -> int | None:
+    """Where a clause subject starting at token ``i`` ends: a party followed by its verb (not by "of",
+    a comma or another "and"). None when no subject starts there."""
+    end = _party_end(s, i)
+    if end is None or end >= len(s.lower) or s.lower[end] in _NOT_AFTER_SUBJECT or not s.lower[end][:1].isalpha():
         return None
     return end
 
@@ -64,7 +68,8 @@ def coordinated(s: AnalysedSentence, lo: int, hi: int) -> list[tuple[int, int]]:
     ("attacks on US forces and diplomatic missions")."""
     cuts = [lo]
     for i in range(lo + 3, hi - 2):
-        if s.lower[i] == "and" and _subject_end(s, i + 1) is not None:
+        # Not "the army and the RSF must ...": the part before "and" must say more than who.
+        if s.lower[i] == "and" and _subject_end(s, i + 1) is not None and _party_end(s, cuts[-1]) != i:
             cuts.append(i)
     cuts.append(hi)
     return [(a + (1 if s.lower[a] == "and" and a != lo else 0), b) for a, b in zip(cuts, cuts[1:])]
@@ -189,7 +194,7 @@ def proposers_in(s: AnalysedSentence) -> list[EntityMention]:
 # Nouns that make an unnamed description a broker: "an international organisation operating in Iraq".
 _BROKER_NOUNS = frozenset("organisation organization agency body country countries state states government "
                           "governments figures figure mediators mediator diplomats officials clerics leaders "
-                          "envoy envoys".split())
+                          "envoy envoys elders notables sheikhs chiefs office committee".split())
 _LIST_BREAKS = frozenset({",", "and", "as", "well", "also", "plus", "."})
 
 
@@ -209,8 +214,9 @@ def _described_brokers(s: AnalysedSentence, entities: list[EntityMention], b: in
             j += 1
         item = [k for k in range(i, j) if lower[k] not in ("a", "an", "the")]
         named = any(m.start < j and i < m.end and m.start <= item[0] for m in entities) if item else True
-        if item and not named and lower[item[0]] in _BROKER_NOUNS | _BROKER_MODIFIERS | {"international"} and any(
-                lower[k] in _BROKER_NOUNS for k in item):
+        if item and not named and len(item) <= 8 and (lower[item[-1]] in _BROKER_NOUNS or (
+                lower[item[0]] in _BROKER_NOUNS | _BROKER_MODIFIERS | {"international"}
+                and any(lower[k] in _BROKER_NOUNS for k in item))):
             text = s.span_text(item[0], item[-1] + 1)
             out.append(Entity(id=f"described-{'-'.join(lower[k] for k in item)}", name=text, type="description"))
         if j >= end or lower[j] in (".", ";"):
@@ -241,9 +247,16 @@ def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention
         if lower[b:b + 1] == ["by"]:
             continue  # "brokered by X": X follows, handled above
         # "Qatar mediated", "Lavrov, who acted as a mediator": the nearest name before the phrase.
-        before = [m for m in entities if m.end <= a and a - m.end <= 4 and not m.entity.is_place]
+        # States broker truces ("Oman mediated"); cities do not.
+        able = [m for m in entities if not m.entity.is_place or m.entity.type == "country"]
+        before = [m for m in able if m.end <= a and a - m.end <= 4]
         if before:
-            out.append(before[-1].entity)
+            named = [before[-1]]
+            # "Saudi Arabia and Oman brokered": every name of the coordinated subject.
+            earlier = [m for m in able if m.end <= named[0].start]
+            while earlier and lower[earlier[-1].end:named[0].start] in (["and"], [","], [",", "and"]):
+                named.insert(0, earlier.pop())
+            out += [m.entity for m in named]
     for i, t in enumerate(lower):
         # "Moscow-brokered", "US-mediated", "a Qatari-brokered deal"
         if t in ("brokered", "mediated") and i >= 2 and lower[i - 1] == "-":

@@ -40,6 +40,8 @@ def compatibility(a: Draft, b: Draft) -> int:
     if ea.date and eb.date:
         score += 1
     if ea.type in ("ceasefire", "ceasefire_end"):
+        if a.local != b.local:
+            return -1  # a town's own truce is not the national one
         # The sides of a truce are unordered: one shared party is enough.
         pa, pb = a.actors + a.targets, b.actors + b.targets
         if pa and pb and not any(related(x, y) for x in pa for y in pb):

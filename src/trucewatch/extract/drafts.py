@@ -19,6 +19,7 @@ class Draft:
     join_only: bool = False  # may only add to an event ("the agreement"), never found one
     agent: bool = False  # the actor was named in an agent phrase ("claimed by X"), trustworthy anywhere
     definite: bool = False  # "the strikes", "that attack": may refer back even when dated
+    local: bool = False  # "a local ceasefire": a truce of one town, never the same as a national one
     order: int = 0
 
 
