@@ -79,7 +79,7 @@ class Discourse:
                 entity = next((self.last_place[t] for t in _PLACE_NOUNS[second] if t in self.last_place), None)
             if entity is not None:
                 added.append(self._mention(s, i, i + 2, entity))
-        for i, t in enumerate(s.tokens):
+        for i, t in enumerate(s.tokens if self.last_army is not None and "army" in lower else ()):
             # "army aircraft carried out air strikes", "between army and RSF units": the army named before.
             if t == "army" and i not in taken and self.last_army is not None and not any(
                     a.start <= i < a.end for a in added) and (i == 0 or lower[i - 1] != "the"):

@@ -53,6 +53,13 @@ class Lexicon:  # frozen, with cached_property: computed once on first use
     economy: frozenset[str]
 
     @cached_property
+    def halted_words(self) -> frozenset[str]:
+        """What a halt verb must stop for a truce: "halt attacks", "suspend operations", "cease fire"."""
+        return self.attack_nouns | self.strike_nouns | self.force_verbs | frozenset(
+            {"attacking", "operations", "activity", "activities", "hostilities", "fire", "fighting", "target",
+             "targeting"})
+
+    @cached_property
     def trigger_words(self) -> frozenset[str]:
         """Every word that can start or carry a mention: a sentence with none of them reports nothing."""
         words: set[str] = set(self.attack_nouns | self.strike_nouns | self.force_verbs | self.weapon_only_verbs

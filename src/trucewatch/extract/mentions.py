@@ -279,6 +279,10 @@ def _scare_quoted(lower: list[str], a: int, b: int) -> bool:
             and not _has(lower, a - 5, a, _MADE))
 
 
+# Words besides the halt verbs that may make a truce of the words around them.
+_HALTS = frozenset("stop stopped halt halted end cease ceased not n't refrained refrain refraining".split())
+
+
 def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) -> list[Mention]:
     lower = s.lower
     out: list[Mention] = []
@@ -298,11 +302,11 @@ def _ceasefire_mentions(s: AnalysedSentence, segs: list[Segment], lex: Lexicon) 
         if t in ("agreement", "deal", "accord", "pact", "arrangement") and i > 0 and lower[i - 1] in (
                 "the", "this", "that") and not _has(lower, i - 3, i, _REFUSAL):
             out.append(Mention("ceasefire", i, i, i + 1, segment_of(segs, i), join_only=True))
-    force_words = lex.attack_nouns | lex.strike_nouns | lex.force_verbs | frozenset(
-        {"attacking", "operations", "activity", "activities", "hostilities", "fire", "fighting", "target",
-         "targeting"})
+    force_words = lex.halted_words
     for i, t in enumerate(lower):
-        if _has(lower, segs[segment_of(segs, i)].lo, i, _APPEALS) and i > 0 and lower[i - 1] == "to":
+        if t not in lex.halt_verbs and t not in _HALTS:
+            continue
+        if i > 0 and lower[i - 1] == "to" and _has(lower, segs[segment_of(segs, i)].lo, i, _APPEALS):
             continue  # "called on leaders to act to stop such attacks": an appeal, not a truce
         if t in lex.halt_verbs:
             nxt = lower[i + 1:i + 6]
