@@ -21,13 +21,14 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "tools" / "score.py"
 
 # corpus -> minimum (event F1, strict F1)
-FLOORS = {"seeds": (0.93, 0.66), "dev": (0.89, 0.64)}
+FLOORS = {"seeds": (0.95, 0.71), "dev": (0.90, 0.66)}
 # corpus -> minimum accuracy of attributes on matched events, and ceasefire condition word recall
 ATTRIBUTE_FLOORS = {
     "seeds": {"actor": 0.80, "target": 0.80, "location": 0.95, "date": 0.94},
     "dev": {"actor": 0.90, "target": 0.89, "location": 0.91, "date": 0.89},
 }
-CONDITION_FLOORS = {"seeds": 0.77, "dev": 0.79}
+# dev: the ceasefire-records issue asks for a condition word recall of at least 0.80.
+CONDITION_FLOORS = {"seeds": 0.77, "dev": 0.80}
 
 
 def _score(corpus: Path, tmp_path: Path) -> dict:
