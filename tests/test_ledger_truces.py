@@ -241,6 +241,17 @@ def test_ledger_truces_reports_of_one_attack_make_one_violation() -> None:
     assert [r.doc_id for r in t.violations[0].evidence] == ["news", "again", "month"]
 
 
+def test_ledger_truces_reports_merging_made_one_are_one_violation() -> None:
+    """Two reports that date one attack a day apart are two uses of force to the ledger's own rules,
+    one when cross-report merging made them one event (as ``build_truces`` passes from a store)."""
+    monday = attack("news", "2022-02-15", "2022-02-14")
+    tuesday = attack("later", "2022-02-16", "2022-02-15")
+    assert len(only(build(deal(), monday, tuesday)).violations) == 2
+    merged = {(d.id, e.sentence, e.start): 7 for d in (monday, tuesday) for e in d.events}
+    (v,) = only(truces_from_documents([deal(), monday, tuesday], merged=merged)).violations
+    assert [r.doc_id for r in v.evidence] == ["news", "later"]
+
+
 def test_ledger_truces_disavowal_is_recorded_on_the_violation() -> None:
     disowned = doc("disown", "2022-02-16", ev(
         "attack", "The Coordination Committee of the Iraqi Resistance said on Tuesday that Monday's rocket attack "

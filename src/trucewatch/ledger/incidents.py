@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from trucewatch.ledger.periods import Period
@@ -142,11 +142,14 @@ def _places_agree(a: str, b: str) -> bool:
     return la in lb or lb in la
 
 
-def incidents(documents: Iterable[Document], actors: Actors) -> list[Incident]:
+def incidents(documents: Iterable[Document], actors: Actors,
+              merged: Mapping[tuple[str, int, int], int] | None = None) -> list[Incident]:
     """Every use of force of the documents, grouped into occurrences, oldest first.
 
-    Day-precise news reports are placed first so that they found the groupings and vaguer
-    background mentions join them.
+    ``merged`` gives the merged event of a report's event by (document, sentence, start), when
+    cross-report merging has run (a ledger in a store): reports of one merged event are always one
+    occurrence, and the rules here only join what merging left apart. Day-precise news reports
+    are placed first so that they found the groupings and vaguer background mentions join them.
     """
     reports = [(d, e) for d in documents for e in d.events if e.type in FORCE]
 
@@ -156,10 +159,16 @@ def incidents(documents: Iterable[Document], actors: Actors) -> list[Incident]:
         return (-len(p.value) if p else 0, e.background, doc.published or "9999", doc.id, e.sentence)
 
     out: list[Incident] = []
+    by_merged: dict[int, Incident] = {}
     for doc, event in sorted(reports, key=order):
-        home = next((i for i in out if i.accepts(event, actors)), None)
+        key = merged.get((doc.id, event.sentence, event.start)) if merged else None
+        home = by_merged.get(key) if key is not None else None
+        if home is None:
+            home = next((i for i in out if i.accepts(event, actors)), None)
         if home is None:
             home = Incident()
             out.append(home)
         home.add(doc, event, actors)
+        if key is not None:
+            by_merged.setdefault(key, home)
     return sorted(out, key=lambda i: (i.period.first if i.period else dt.date.max, i.date or ""))

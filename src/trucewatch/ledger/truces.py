@@ -20,7 +20,8 @@ How reports become records:
    in the period they name, else the one open then, else open a record of their own.
 4. Each record gets its parties, counterpart, mediators, scope, conditions (with the party each
    binds and its deadline; :mod:`trucewatch.ledger.conditions`), dates, violations (uses of force in
-   window and scope, grouped across reports by :mod:`trucewatch.ledger.incidents`, with
+   window and scope, one per use of force as cross-report merging grouped them (and
+   :mod:`trucewatch.ledger.incidents` joins what it left apart), with
    disavowals; a truce no report says the other side agreed binds its declarer only, so the other
    side's strikes are not its violations), conditions met by a later act, and a dated status history.
 5. A truce with no declared end ends when its stated term runs out (lapsed), or when a later truce
@@ -31,7 +32,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from trucewatch.ledger import lexicon as words
@@ -192,11 +193,12 @@ _AUTHORITY = {"offered": 0, "agreed": 2, "in effect": 2, "extended": 2}
 class _Builder:
     """Runs the steps of the module docstring over one set of documents."""
 
-    def __init__(self, documents: Sequence[Document], gazetteer: Gazetteer, as_of: dt.date) -> None:
+    def __init__(self, documents: Sequence[Document], gazetteer: Gazetteer, as_of: dt.date,
+                 merged: Mapping[tuple[str, int, int], int] | None = None) -> None:
         self.documents = documents
         self.actors = Actors(gazetteer)
         self.as_of = as_of
-        self.incidents = incidents(documents, self.actors)
+        self.incidents = incidents(documents, self.actors, merged)
         self.drafts: list[_Draft] = []
         # Sentences with words that disown an attack, found once.
         self.disowning = [(doc, s, found) for doc in documents for s in doc.sentences
@@ -776,11 +778,13 @@ def _successors(actors: Actors, drafts: list[_Draft]) -> dict[int, _Draft]:
 
 
 def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | None = None,
-                          as_of: str | dt.date | None = None) -> list[Truce]:
+                          as_of: str | dt.date | None = None,
+                          merged: Mapping[tuple[str, int, int], int] | None = None) -> list[Truce]:
     """The truce records of these documents (each with its ``events`` and ``sentences``), oldest first.
 
     ``as_of`` is the date the records are true on (default: the latest publication date): a term
-    that ran out before it has lapsed, a deadline passed before it is unmet.
+    that ran out before it has lapsed, a deadline passed before it is unmet. ``merged`` groups the
+    reports of one use of force as cross-report merging did (see :func:`~trucewatch.ledger.incidents.incidents`).
     """
     docs = list(documents)
     if isinstance(as_of, dt.date):
@@ -792,7 +796,7 @@ def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | 
         day = given.last
     else:
         day = max((p.last for d in docs if (p := Period.parse(d.published))), default=dt.date.today())
-    builder = _Builder(docs, gazetteer or Gazetteer.load(), day)
+    builder = _Builder(docs, gazetteer or Gazetteer.load(), day, merged)
     drafts = builder.cluster()
     successors = _successors(builder.actors, drafts)
     truces = [builder.record(d, successors.get(id(d))) for d in drafts]
@@ -802,8 +806,9 @@ def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | 
 
 
 def build_truces(store: Store, gazetteer: Gazetteer | None = None, as_of: str | dt.date | None = None) -> list[Truce]:
-    """The truce records of every document in ``store`` (see :func:`truces_from_documents`)."""
-    return truces_from_documents(store.documents(), gazetteer, as_of)
+    """The truce records of every document in ``store`` (see :func:`truces_from_documents`), its
+    violations counted once per use of force as merged across reports."""
+    return truces_from_documents(store.documents(), gazetteer, as_of, store.merged_uses_of_force())
 
 
 def find_truce(truces: Sequence[Truce], key: str) -> Truce | None:

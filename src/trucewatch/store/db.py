@@ -542,6 +542,12 @@ class Store:
         """Merged events that lost a mention since they were last checked."""
         return [row[0] for row in self._conn.execute("SELECT id FROM merged_events WHERE dirty = 1 ORDER BY id")]
 
+    def merged_uses_of_force(self) -> dict[tuple[str, int, int], int]:
+        """The merged event of every stored attack and strike, by (document, sentence, start)."""
+        return {(row[0], row[1], row[2]): row[3] for row in self._conn.execute(
+            'SELECT e.doc_id, e.sentence, e."start", m.merged_id FROM events e '
+            "JOIN merged_mentions m ON m.event_id = e.id WHERE e.type IN ('attack', 'strike')")}
+
     def merged_ids_of_documents(self, doc_ids: Sequence[str]) -> set[int]:
         """The merged events that the given documents report."""
         if not doc_ids:
