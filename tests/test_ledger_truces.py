@@ -252,6 +252,21 @@ def test_ledger_truces_reports_merging_made_one_are_one_violation() -> None:
     assert [r.doc_id for r in v.evidence] == ["news", "later"]
 
 
+@pytest.mark.parametrize(("case", "actor", "date", "threatened"), [
+    ("a member threatens the counterpart while it stands", "Kataib Hezbollah", "2022-05-02", True),
+    ("a group outside the truce threatens", "Islamic State", "2022-05-02", False),
+    ("after it ended", "Kataib Hezbollah", "2022-10-05", False),
+])
+def test_ledger_truces_threats_by_a_party_are_dated_in_its_history(case: str, actor: str, date: str,
+                                                                    threatened: bool) -> None:
+    warning = doc("warn", date, ev("threat", f"{actor} warned that US bases would be targeted if the withdrawal "
+                                   "stalled.", date, actor=actor, target=US))
+    t = only(build(deal(), warning, end("over", "2022-10-02", "2022-10-01")))
+    steps = [(h.date, h.status, [r.doc_id for r in h.evidence]) for h in t.history if h.status == "threatened"]
+    assert steps == ([(date, "threatened", ["warn"])] if threatened else []), case
+    assert not t.violations  # a threat is no use of force
+
+
 def test_ledger_truces_disavowal_is_recorded_on_the_violation() -> None:
     disowned = doc("disown", "2022-02-16", ev(
         "attack", "The Coordination Committee of the Iraqi Resistance said on Tuesday that Monday's rocket attack "

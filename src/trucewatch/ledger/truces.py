@@ -23,7 +23,8 @@ How reports become records:
    window and scope, one per use of force as cross-report merging grouped them (and
    :mod:`trucewatch.ledger.incidents` joins what it left apart), with
    disavowals; a truce no report says the other side agreed binds its declarer only, so the other
-   side's strikes are not its violations), conditions met by a later act, and a dated status history.
+   side's strikes are not its violations), conditions met by a later act (a troop_change or demand),
+   threats a party makes while it stands, and a dated status history.
 5. A truce with no declared end ends when its stated term runs out (lapsed), or when a later truce
    between the same sides begins: broken if it had violations nobody disowned, else replaced.
 """
@@ -422,6 +423,7 @@ class _Builder:
         for r in draft.rejections:
             history.append(StatusChange(r.event.date, "rejected", f"declared over by {r.event.actor}, not a party",
                                         [r.ref]))
+        history += self._threats(draft, end)
         if ended:
             history.append(StatusChange(ended, "ended", how or "", end_refs))
         history.sort(key=_chronology)
@@ -437,6 +439,38 @@ class _Builder:
             ended=ended, ended_how=how, end_evidence=end_refs, history=history, violations=violations,
             violator_terms=self._violator_terms(draft), mentions=[i.ref for i in reports], sources=_sources(docs),
             as_of=self.as_of.isoformat())
+
+    def _threats(self, draft: _Draft, end: Period | None) -> list[StatusChange]:
+        """Threats a party makes against the counterpart while the truce stands ("warned it would
+        resume attacks if the withdrawal stalls"): not a violation, a step on the way to one, dated
+        in its history with its report. One per party and day."""
+        start = draft.start()
+        if start is None:
+            return []
+        parties, counterpart = draft.parties(), draft.counterpart()
+        countries = set(draft.countries())
+        out: dict[tuple[str, str], StatusChange] = {}
+        for doc in self.documents:
+            for e in doc.events:
+                p = Period.parse(e.date)
+                if e.type != "threat" or e.background or p is None or p.first <= start.last:
+                    continue
+                if end is not None and p.last >= end.first:
+                    continue
+                who = self.actors.entities(e.actor)
+                if not who or not self.actors.any_same_side(who, parties):
+                    continue
+                aimed = self.actors.entities(e.target)
+                if aimed and not self.actors.any_same_side(aimed, counterpart):
+                    continue
+                if countries and e.country and not countries & set(split_names(e.country)):
+                    continue
+                key = (e.actor or "", e.date or "")
+                if key in out:
+                    out[key].evidence.append(ref(e))
+                else:
+                    out[key] = StatusChange(e.date, "threatened", f"threat by {e.actor}", [ref(e)])
+        return list(out.values())
 
     def _documents(self, refs: list[Ref]) -> list[Document]:
         ids = {r.doc_id for r in refs}
