@@ -32,6 +32,9 @@ CASES = [
     ("the raid killed twenty-five fighters", (25, None)),
     ("the drone killed dozens of fighters", (None, None)),
     ("rockets landed in 2021 near the 107 mm launcher", (None, None)),
+    ("The coalition said no one was hurt", (0, 0)),
+    ("No one was killed but two soldiers were wounded", (0, 2)),
+    ("Two guards were killed and no-one was injured", (2, 0)),
 ]
 
 

@@ -442,3 +442,16 @@ def test_extract_events_while_clause_happens_where_the_clause_before_did(extract
                                 "fighters shelled a market, killing four civilians.", published="2023-05-22")
     attack = only(events, "attack")
     assert (attack.actor, attack.location, attack.killed) == ("Rapid Support Forces", "Omdurman", 4)
+
+
+def test_extract_events_toll_told_in_the_next_sentence(extractor: Extractor) -> None:
+    """"Rockets struck the base late on Monday. No one was hurt.": the toll is the attack's; a sentence
+    telling its own event keeps its toll."""
+    events = extract(extractor, "Three rockets struck Ain al-Asad air base late on Monday. The coalition said no one "
+                                "was hurt.", published="2022-02-15")
+    e = only(events, "attack")
+    assert (e.killed, e.injured) == (0, 0)
+    two = extract(extractor, "Rockets struck Ain al-Asad air base on Monday. On Tuesday a drone attack on Erbil "
+                             "airport wounded two contractors.", published="2022-02-16")
+    assert [(e.location, e.injured) for e in two if e.type == "attack"] == [
+        ("Ain al-Asad Air Base", None), ("Erbil International Airport", 2)]

@@ -84,6 +84,7 @@ def test_ledger_stream_first_violation_disowned(first: Truce, ledger: tuple[list
     v = first.violations[0]
     assert (v.date, v.type, v.mode, v.location, v.by) == ("2022-02-14", "attack", "rocket", "Ain al-Asad Air Base",
                                                           "unattributed")
+    assert (v.killed, v.injured) == (0, 0)  # "no one was hurt", the sentence after
     assert files(v.evidence, names)[:2] == ["03", "04"]  # the news and the disavowal's mention: one attack
     (d,) = v.disavowals
     assert (d.by, d.date, names[d.evidence.doc_id]) == (FACTIONS, "2022-02-15", "04")

@@ -160,6 +160,7 @@ class Extractor:
                     d.event.date, d.event.date_source = published, "inferred"
         date_responses(drafts, sentences)
         events = self._merge(drafts)
+        _casualties_told_next(events, drafts, sentences)
         force_parties: Counter[str] = Counter(
             x.id for d in drafts if family(d.event.type) == "force" for x in d.actors + d.targets)
         force_targets: Counter[str] = Counter(
@@ -660,6 +661,25 @@ class Extractor:
 
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+def _casualties_told_next(events: list[Draft], drafts: list[Draft], sentences: list[AnalysedSentence]) -> None:
+    """"Three rockets struck the base late on Monday. No one was hurt.": a sentence that reports no
+    event of its own and states a toll gives it to the one use of force of the sentence before."""
+    busy = {d.event.sentence for d in drafts}
+    for s in sentences:
+        if s.idx in busy or s.idx == 0:
+            continue
+        before = [d for d in events if family(d.event.type) == "force" and s.idx - 1 in d.event.mentions + [
+            d.event.sentence]]
+        if len(before) != 1 or before[0].event.background:
+            continue
+        killed, injured = casualties(s.lower)
+        e = before[0].event
+        if e.killed is None and killed is not None:
+            e.killed = killed
+        if e.injured is None and injured is not None:
+            e.injured = injured
+
+
 def _brokers_are_no_side(d: Draft, brokers: set[str]) -> None:
     """A state or body the report names as a broker of its truces is no side of another truce it
     tells ("a 72-hour truce that Washington announced", after "talks brokered by ... the United

@@ -163,8 +163,22 @@ def _together_with(tokens: list[str], v: int) -> int:
     return 0
 
 
+def _nobody(tokens: list[str]) -> list[str]:
+    """"no one was hurt" says nobody was, not that one person was: "no one" becomes "nobody"."""
+    out: list[str] = []
+    for t in tokens:
+        if t == "one" and out and out[-1] == "no":
+            out[-1] = "nobody"
+        elif t == "one" and out[-2:] == ["no", "-"]:
+            out[-2:] = ["nobody"]
+        else:
+            out.append("nobody" if t == "no-one" else t)
+    return out
+
+
 def casualties(tokens: list[str]) -> tuple[int | None, int | None]:
     """(killed, injured) reported by a clause given as lower-case tokens; None where it says nothing."""
+    tokens = _nobody(tokens)
     text = " ".join(tokens)
     killed: int | None = None
     injured: int | None = None
@@ -196,8 +210,11 @@ def casualties(tokens: list[str]) -> tuple[int | None, int | None]:
             killed = value
         else:
             injured = value
-    if _NONE_RE.search(text):
-        if killed is None and not re.search(r"\b(?:killed|died|dead)\b", text) or _NO_KILLED_RE.search(text):
+    none = _NONE_RE.search(text)
+    if none:
+        # "no one was killed but two soldiers were wounded": the no-one phrase names the kill itself.
+        if killed is None and (not re.search(r"\b(?:killed|died|dead)\b", text) or re.search(
+                r"\b(?:killed|died|dead)\b", none.group(0))) or _NO_KILLED_RE.search(text):
             killed = 0 if killed is None else killed
         if injured is None and re.search(r"casualt|hurt|injur|wound", text):
             injured = 0
