@@ -55,7 +55,7 @@ from trucewatch.extract.roles import (
     target_entity,
 )
 from trucewatch.models import Document, Entity, Event
-from trucewatch.nlp.pipeline import AnalysedSentence, Analyser
+from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
 from trucewatch.resolve.dates import find_time_expressions
 from trucewatch.resolve.names import Gazetteer
 

@@ -72,7 +72,7 @@ def coordinated(s: AnalysedSentence, lo: int, hi: int) -> list[tuple[int, int]]:
         if s.lower[i] == "and" and _subject_end(s, i + 1) is not None and _party_end(s, cuts[-1]) != i:
             cuts.append(i)
     cuts.append(hi)
-    return [(a + (1 if s.lower[a] == "and" and a != lo else 0), b) for a, b in zip(cuts, cuts[1:])]
+    return [(a + (1 if s.lower[a] == "and" and a != lo else 0), b) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _deal_purpose(s: AnalysedSentence) -> int | None:
