@@ -18,7 +18,7 @@ import pytest
 from trucewatch.extract.assemble import Extractor
 from trucewatch.models import Document, Event, IngestStats
 from trucewatch.nlp.pipeline import AnalysedSentence
-from trucewatch.pipeline import ingest
+from trucewatch.pipeline import ingest, reextract
 from trucewatch.store import Store
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -173,3 +173,38 @@ def test_pipeline_failure_mid_batch_leaves_no_half_document(tmp_path: Path, extr
     assert counts(run([path], db, extractor)) == (3, 1, 0, 2, 0)
     assert (doc_events(db, "r1"), doc_events(db, "r3")) == (r1, r3)
     assert doc_events(db, "r2")
+
+
+class _FailsOn:
+    """An extractor that breaks on one document and reads the others like ``inner``."""
+
+    def __init__(self, inner: Extractor, doc_id: str) -> None:
+        self.inner, self.doc_id = inner, doc_id
+
+    def extract(self, doc: Document) -> tuple[list[Event], list[AnalysedSentence]]:
+        if doc.id == self.doc_id:
+            raise RuntimeError("gazetteer file half-written")
+        return self.inner.extract(doc)
+
+
+def test_pipeline_reextract_changes_nothing_when_the_reading_is_the_same(tmp_path: Path,
+                                                                         extractor: Extractor) -> None:
+    db = tmp_path / "ledger.db"
+    run([EXAMPLES], db, extractor)
+    before = snapshot(db)
+    with Store(db) as store:
+        stats = reextract(store, extractor=extractor)
+    assert (stats.read, stats.updated, stats.unchanged, stats.failed) == (stats.read, 0, stats.read, 0)
+    assert snapshot(db) == before
+
+
+def test_pipeline_reextract_failure_keeps_the_stored_events(tmp_path: Path, extractor: Extractor) -> None:
+    db, path = tmp_path / "ledger.db", tmp_path / "wire.jsonl"
+    write_records(path, [("r1", ATTACK), ("r2", DRONES)])
+    run([path], db, extractor)
+    kept = doc_events(db, "r1")
+    with Store(db) as store:
+        stats = reextract(store, extractor=cast(Extractor, _FailsOn(extractor, "r1")))
+    assert (stats.read, stats.updated, stats.unchanged, stats.failed) == (2, 0, 1, 1)
+    assert "wire.jsonl#L1" in str(stats.rejections[0]) and "half-written" in str(stats.rejections[0])
+    assert doc_events(db, "r1") == kept

@@ -266,6 +266,26 @@ def test_resolve_curation_next_ingest_resolves_the_new_alias(
         assert [e.actor for e in store.events(type="attack") if e.location == "Omdurman"] == ["Rapid Support Forces"]
 
 
+def test_resolve_curation_reextract_brings_the_new_alias_to_stored_reports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ledger: Path
+) -> None:
+    """After `entities alias`, `reextract` reads the stored reports again: the attack in Omdurman is
+    now the RSF's, in the same ledger; a second run finds nothing more to change."""
+    monkeypatch.chdir(tmp_path)
+    assert run("entities", "alias", "Rapid Support Forces", RSF_ARABIC).exit_code == 0
+
+    result = run("reextract", "--db", str(ledger))
+    assert result.exit_code == 0, result.output
+    assert "Re-extract summary" in result.output and "│    1 │       1 │         0 │      0 │" in result.output
+    with Store(ledger) as store:
+        assert [e.actor for e in store.events(type="attack") if e.location == "Omdurman"] == ["Rapid Support Forces"]
+        assert [m.event.actor for m in store.merged_events(type="attack") if m.event.location == "Omdurman"] == [
+            "Rapid Support Forces"]  # merged again
+        assert not store.merge_queue()
+    again = run("reextract", "--db", str(ledger))
+    assert again.exit_code == 0 and "│    1 │       0 │         1 │      0 │" in again.output, again.output
+
+
 def test_resolve_curation_ingest_still_takes_an_explicit_gazetteer(tmp_path: Path, report: Path) -> None:
     path = tmp_path / "elsewhere.yaml"
     add_entity(path, "Blue Nile Vanguard Brigade", "armed group", aliases=["BNVB"], country="Sudan")

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from trucewatch import config, export
 from trucewatch.errors import TrucewatchError
-from trucewatch.models import EVENT_TYPES
+from trucewatch.models import EVENT_TYPES, IngestStats
 
 if TYPE_CHECKING:
     from trucewatch.ledger import Truce
@@ -62,11 +62,7 @@ def ingest(
     try:
         # --gazetteer, else the setting, else trucewatch-gazetteer.yaml when `entities add` wrote one.
         gaz = load_gazetteer(gazetteer)
-        with Store(_db(db)) as store, Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(),
-            TextColumn("{task.completed} documents"),
-            console=err, transient=True, disable=not sys.stderr.isatty(),
-        ) as bar:
+        with Store(_db(db)) as store, _progress() as bar:
             # A JSON Lines file holds any number of reports: the bar counts documents as they come.
             task = bar.add_task("ingesting", total=None)
             stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz,
@@ -74,14 +70,48 @@ def ingest(
     except TrucewatchError as exc:
         _fail(exc)
         return
+    _summary(stats, "Ingest summary", ("read", "new", "updated", "unchanged", "failed"))
+
+
+@app.command()
+def reextract(
+    db: DbOption = None,
+    gazetteer: Annotated[Optional[Path], typer.Option(help=config.SETTINGS[1].help)] = None,
+) -> None:
+    """Read the stored reports again with the current gazetteer (after `entities add`, `alias` or
+    `merge`) and replace the events of those whose reading changed; prints a summary table."""
+    from trucewatch.pipeline import reextract as run
+    from trucewatch.resolve.curation import load_gazetteer
+    from trucewatch.store import Store
+
+    try:
+        gaz = load_gazetteer(gazetteer)
+        with Store(_db(db)) as store, _progress() as bar:
+            task = bar.add_task("re-extracting", total=None)
+            stats = run(store, gazetteer=gaz, progress=lambda _: bar.advance(task))
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    _summary(stats, "Re-extract summary", ("read", "updated", "unchanged", "failed"))
+
+
+def _progress() -> Progress:
+    """A bar counting documents on stderr, shown only on a terminal."""
+    return Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                    TextColumn("{task.completed} documents"), console=err, transient=True,
+                    disable=not sys.stderr.isatty())
+
+
+def _summary(stats: IngestStats, title: str, columns: tuple[str, ...]) -> None:
+    """Rejections and warnings on stderr, then the counts and the events by type; exit 1 on a failure."""
     for r in stats.rejections:
         err.print(f"[red]failed[/red] {escape(str(r))}", soft_wrap=True)
     for w in stats.warnings:
         err.print(f"[yellow]warning[/yellow] {escape(w)}", soft_wrap=True)
-    table = Table(title="Ingest summary")
-    for col in ("read", "new", "updated", "unchanged", "failed"):
+    table = Table(title=title)
+    for col in columns:
         table.add_column(col, justify="right")
-    table.add_row(*(str(getattr(stats, c)) for c in ("read", "new", "updated", "unchanged", "failed")))
+    table.add_row(*(str(getattr(stats, c)) for c in columns))
     console.print(table)
     if stats.events_by_type:
         by_type = Table(title="Events extracted")

@@ -22,7 +22,7 @@ from trucewatch import config
 from trucewatch.extract.assemble import Extractor
 from trucewatch.ingest import read_paths
 from trucewatch.merge.sync import Merger
-from trucewatch.models import Document, Entity, IngestStats, Rejection, Sentence
+from trucewatch.models import Document, Entity, Event, IngestStats, Rejection, Sentence
 from trucewatch.nlp.pipeline import AnalysedSentence
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
@@ -108,6 +108,52 @@ def ingest(
     _merge(merger, store, stats)  # documents queued by an earlier run or another writer
     stats.events_by_type = dict(by_type)
     return stats
+
+
+def reextract(
+    store: Store,
+    *,
+    gazetteer: Gazetteer | None = None,
+    extractor: Extractor | None = None,
+    progress: Progress | None = None,
+) -> IngestStats:
+    """Read every stored report again with the current gazetteer and extractor, and replace the
+    events of those whose reading changed (they are merged again); the others are left as they are.
+
+    For after curation: a name added with ``entities add`` or ``entities alias`` reaches the reports
+    already stored. ``updated`` counts the reports whose events changed, ``unchanged`` the rest.
+    """
+    extractor = extractor or Extractor(gazetteer)
+    merger = Merger(store, gazetteer)
+    stats = IngestStats()
+    by_type: Counter[str] = Counter()
+    for doc in list(store.documents()):
+        stats.read += 1
+        before = [_reading(e) for e in doc.events]
+        try:
+            mentions, entities = extract_document(doc, extractor)
+            by_type.update(e.type for e in doc.events)
+            if [_reading(e) for e in doc.events] == before:
+                stats.unchanged += 1
+            else:
+                store.replace_extraction(doc, mentions, entities)
+                stats.updated += 1
+                _merge(merger, store, stats)
+        except Exception as exc:  # one bad document must not stop the run; its stored version stays
+            rejection = Rejection("extract", f"{type(exc).__name__}: {exc}", doc.source_path or doc.id)
+            stats.failed += 1
+            stats.rejections.append(rejection)
+            store.record_rejection(rejection)
+        if progress:
+            progress(doc.source_path or doc.id)
+    _merge(merger, store, stats)
+    stats.events_by_type = dict(by_type)
+    return stats
+
+
+def _reading(event: Event) -> tuple[object, ...]:
+    """What a reading of a report says of one event, to tell whether reading it again changed it."""
+    return tuple((k, v) for k, v in sorted(event.to_dict().items()) if k != "doc_id")
 
 
 def _merge(merger: Merger, store: Store, stats: IngestStats) -> None:

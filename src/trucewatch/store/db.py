@@ -198,6 +198,20 @@ class Store:
                 self._write(doc, entity_mentions, entities)
         return result
 
+    def replace_extraction(
+        self,
+        doc: Document,
+        entity_mentions: Sequence[tuple[str, str, int, int]] = (),
+        entities: Sequence[Entity] = (),
+    ) -> None:
+        """Replace a stored document's sentences, events and entity mentions with a new reading of the
+        same text (after a gazetteer change), in one transaction; the new events are merged again."""
+        with self._transaction(f"re-extract document {doc.id}"):
+            if self.status(doc) != "unchanged":
+                raise StoreError(f"document {doc.id}: its text or metadata differ from the stored version; "
+                                 "ingest it instead")
+            self._write(doc, entity_mentions, entities)
+
     def _write(
         self, doc: Document, entity_mentions: Sequence[tuple[str, str, int, int]], entities: Sequence[Entity]
     ) -> None:
