@@ -8,7 +8,8 @@ Stages, in order, each a plain function or small class over the records of ``mod
 Error policy: an input that cannot be read becomes a ``Rejection`` (recorded in the database and
 returned in the statistics) and the batch goes on; a document is stored in one transaction, so a
 failure never leaves half a document, and a document already stored is never changed by a failed
-input. A document whose text and metadata are unchanged is not extracted again.
+input. A document whose text and metadata are unchanged is not extracted again, until
+:func:`reextract` reads every stored document with a curated gazetteer.
 """
 
 from __future__ import annotations
