@@ -3,8 +3,7 @@
 
 Each record is looked up by where and when it was made (its countries and the month it was first
 reported), not by its parties, so that a record whose sides the extractor got wrong is still found
-and its test says exactly what is wrong. Expectations the extractor cannot yet meet are marked
-``xfail(strict=True)`` with the sentence at fault. Skipped when ``../shared`` is absent.
+and its test says exactly what is wrong. Skipped when ``../shared`` is absent.
 """
 
 from __future__ import annotations

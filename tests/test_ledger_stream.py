@@ -1,9 +1,7 @@
 """Ledger end to end: the ten reports of ``resources/truce_stream`` replayed in order through the real
 pipeline, then the truce records checked against the analyst's records in ``EXPECTED.md``.
 
-Where the extractor does not yet give the ledger what it needs, the test states what the record
-should be and is marked ``xfail(strict=True)`` with the sentence at fault, so that it turns into a
-failure (to be unmarked) the day the extractor gets it right.
+Each test names the report and sentence it rests on, so that a regression says which reading broke.
 """
 
 from __future__ import annotations

@@ -232,6 +232,16 @@ def test_ledger_truces_unilateral_truce_binds_its_declarer_only(case: str, repor
     assert [v.by for v in t.violations] == ([by] if by else []), case
 
 
+def test_ledger_truces_truce_in_effect_between_both_binds_both() -> None:
+    """"A ceasefire between Kataib Hezbollah and US forces took effect": both are in it, so a US
+    strike on KH afterwards is the counterpart's violation."""
+    both = doc("both", "2022-01-16", ev("ceasefire", "A ceasefire between Kataib Hezbollah and US forces took effect "
+                                                     "on Saturday.", "2022-01-15", actor="Kataib Hezbollah", target=US))
+    strike = attack("a", "2022-02-15", "2022-02-14", actor=US, target="Kataib Hezbollah", type="strike",
+                    mode="airstrike", location="Jurf al-Sakhar")
+    assert [v.by for v in only(build(both, strike)).violations] == ["counterpart"]
+
+
 def test_ledger_truces_reports_of_one_attack_make_one_violation() -> None:
     news = attack("news", "2022-02-15", "2022-02-14")
     again = attack("again", "2022-02-16", "2022-02-14", location="Ain al-Asad Air Base")

@@ -39,6 +39,8 @@ _SAYING = frozenset("said says warned warns added told stressed insisted caution
 # Verbs that report what a speaker did or will do, followed by "it"/"they" for the speaker itself.
 _SAYING_REPORT = frozenset("said says claimed claims announced announces admitted acknowledged confirmed "
                            "denied denies insisted".split())
+_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
+                      "june july august september october november december".split())
 _NAME = re.compile(r"^[A-Z][\w'’\-]+$")
 
 
@@ -81,8 +83,11 @@ class Discourse:
                 added.append(self._mention(s, i, i + 2, entity))
         for i, t in enumerate(s.tokens if self.last_army is not None and "army" in lower else ()):
             # "army aircraft carried out air strikes", "between army and RSF units": the army named before.
+            # Not "Chadian army helicopters", "Egypt's army": another country's.
             if t == "army" and i not in taken and self.last_army is not None and not any(
-                    a.start <= i < a.end for a in added) and (i == 0 or lower[i - 1] != "the"):
+                    a.start <= i < a.end for a in added) and (i == 0 or (
+                    lower[i - 1] not in ("the", "'s", "’s")
+                    and (not s.tokens[i - 1][:1].isupper() or lower[i - 1] in _CALENDAR))):
                 added.append(self._mention(s, i, i + 1, self.last_army))
         if len(lower) > 1 and lower[0] == "it" and lower[1] in _SAYING and self.last_group is not None and 0 not in taken:
             added.append(self._mention(s, 0, 1, self.last_group))  # "It said its fighters had also fired"

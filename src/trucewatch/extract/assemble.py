@@ -429,6 +429,9 @@ class Extractor:
         s, segs = sm.sentence, sm.segments
         if m.segment == 0 or s.lower[segs[m.segment].lo] != "while":
             return None
+        own = segs[m.segment]
+        if any(own.lo <= x.start < own.hi and (x.entity.is_place or x.entity.type == "state") for x in s.entities):
+            return None  # "..., while Hezbollah fired rockets into northern Israel": a place of its own
         before = segs[m.segment - 1]
         if s.lower[before.lo] in OTHER_TIME_CLAUSE:
             return None
@@ -464,8 +467,10 @@ class Extractor:
             if not (x.end <= verb and verb - x.end <= 10 and official(x.entity, self._resolve)):
                 continue
             side = actor_entity(x.entity, self._resolve)
-            # The sides: the parties, and states named as places ("a ceasefire between Israel and ...").
-            sides = {p.id for p in parties} | {y.entity.id for y in s.entities if y.entity.type == "state"}
+            # The sides: the parties, and states or countries named as places ("a ceasefire between
+            # Israel and ..."), not the brokers already found ("... with Russia, brokered by Turkey").
+            named = {y.entity.id for y in s.entities if y.entity.type in ("state", "country")}
+            sides = ({p.id for p in parties} | named) - {k.id for k in known}
             if side.id not in sides and len(sides) >= 2 and x.entity not in known:
                 out.append(x.entity)
         return out
@@ -661,17 +666,29 @@ class Extractor:
 
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_ANNOUNCE = frozenset("announce announced announces announcing".split())
+_RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
+_TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
+_CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())
+
+
 def _casualties_told_next(events: list[Draft], drafts: list[Draft], sentences: list[AnalysedSentence]) -> None:
     """"Three rockets struck the base late on Monday. No one was hurt.": a sentence that reports no
-    event of its own and states a toll gives it to the one use of force of the sentence before."""
+    event of its own and states a toll gives it to the one use of force of the sentence before,
+    unless it names another town (its own incident: "Two people were killed in Basra"), or counts a
+    whole war ("More than 30,000 people have been killed in the conflict since 2023")."""
     busy = {d.event.sentence for d in drafts}
     for s in sentences:
-        if s.idx in busy or s.idx == 0:
+        if s.idx in busy or s.idx == 0 or _TALLY & set(s.lower):
             continue
-        before = [d for d in events if family(d.event.type) == "force" and s.idx - 1 in d.event.mentions + [
-            d.event.sentence]]
+        before = [d for d in events if family(d.event.type) == "force"
+                  and s.idx - 1 in d.event.mentions + [d.event.sentence]]
         if len(before) != 1 or before[0].event.background:
             continue
+        here = before[0].location
+        if any(PLACE_RANK.get(x.entity.type, 0) >= 2 and (here is None or not places_compatible(here, x.entity))
+               for x in s.entities):
+            continue  # another town: another incident
         killed, injured = casualties(s.lower)
         e = before[0].event
         if e.killed is None and killed is not None:
@@ -680,11 +697,21 @@ def _casualties_told_next(events: list[Draft], drafts: list[Draft], sentences: l
             e.injured = injured
 
 
+# Words of a toll that is not one attack's: a running total, another incident, a time of its own.
+_TALLY = frozenset("since conflict war separate separately total toll overall tally".split())
+
+
+_AGREEING = re.compile(r"\b(?:agreed|agree|agrees|signed|reached|accepted|accepts)\b", re.IGNORECASE)
+
+
 def _brokers_are_no_side(d: Draft, brokers: set[str]) -> None:
     """A state or body the report names as a broker of its truces is no side of another truce it
     tells ("a 72-hour truce that Washington announced", after "talks brokered by ... the United
     States"): it is that truce's broker too."""
-    moved = [x for x in d.actors + d.targets if x.name in brokers and (is_state(x) or x.type == "international organisation")]
+    if _AGREEING.search(d.event.evidence):
+        return  # "the United States and the Houthis agreed a ceasefire": named as a side here
+    moved = [x for x in d.actors + d.targets
+             if x.name in brokers and (is_state(x) or x.type == "international organisation")]
     if not moved:
         return
     d.actors = [x for x in d.actors if x not in moved]
@@ -694,12 +721,6 @@ def _brokers_are_no_side(d: Draft, brokers: set[str]) -> None:
 
 def _sponsors(e: Entity) -> list[str]:
     return [r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")]
-
-
-_ANNOUNCE = frozenset("announce announced announces announcing".split())
-_RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
-_TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
-_CONDITION_OPENERS = frozenset("if unless provided condition pending conditional return exchange long".split())
 
 
 _DEFINITE = frozenset("the this that these those such its their".split())

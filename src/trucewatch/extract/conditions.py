@@ -39,6 +39,8 @@ _SUBJECT_NOUNS = frozenset("government factions militias groups group forces tro
                            "authorities leadership movement".split())
 _SUBJECT_OPENERS = frozenset("the its their his her both each".split())
 _NOT_AFTER_SUBJECT = frozenset({"of", ",", "and", "or", "'s", "’s", ".", "in", "on", "at", "from", "to", "with"})
+# Verbs of saying after a subject: "..., Hamas and Israel said on Monday" reports, it is no condition.
+_SAYING = frozenset("said say says told tell tells reported added stated announced noted".split())
 
 
 def _party_end(s: AnalysedSentence, i: int) -> int | None:
@@ -54,12 +56,23 @@ def _party_end(s: AnalysedSentence, i: int) -> int | None:
 
 
 def _subject_end(s: AnalysedSentence, i: int) -> int | None:
-    """Where a clause subject starting at token ``i`` ends: a party followed by its verb (not by "of",
-    a comma or another "and"). None when no subject starts there."""
+    """Where a clause subject starting at token ``i`` ends: a party, or parties joined by "and" ("the
+    army and the Houthis"), followed by its verb (not by "of" or a comma). None when no subject
+    starts there."""
     end = _party_end(s, i)
-    if end is None or end >= len(s.lower) or s.lower[end] in _NOT_AFTER_SUBJECT or not s.lower[end][:1].isalpha():
+    while end is not None and end + 1 < len(s.lower) and s.lower[end] == "and" and _party_end(s, end + 1):
+        end = _party_end(s, end + 1)
+    if end is None or end >= len(s.lower) or s.lower[end] in _NOT_AFTER_SUBJECT | _SAYING \
+            or not s.lower[end][:1].isalpha():
         return None
     return end
+
+
+def _joins_parties(s: AnalysedSentence, lo: int, i: int) -> bool:
+    """The "and" at ``i`` joins two parties of one subject ("the army and the Houthis withdraw"): a
+    party phrase ends right before it, opening the clause or after a comma or another "and"."""
+    return any(_party_end(s, k) == i and (k == lo or s.lower[k - 1] in ("and", ",", "both"))
+               for k in range(max(lo, i - 5), i))
 
 
 def coordinated(s: AnalysedSentence, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -68,8 +81,7 @@ def coordinated(s: AnalysedSentence, lo: int, hi: int) -> list[tuple[int, int]]:
     ("attacks on US forces and diplomatic missions")."""
     cuts = [lo]
     for i in range(lo + 3, hi - 2):
-        # Not "the army and the RSF must ...": the part before "and" must say more than who.
-        if s.lower[i] == "and" and _subject_end(s, i + 1) is not None and _party_end(s, cuts[-1]) != i:
+        if s.lower[i] == "and" and _subject_end(s, i + 1) is not None and not _joins_parties(s, lo, i):
             cuts.append(i)
     cuts.append(hi)
     return [(a + (1 if s.lower[a] == "and" and a != lo else 0), b) for a, b in zip(cuts, cuts[1:], strict=False)]
@@ -90,13 +102,15 @@ def _deal_purpose(s: AnalysedSentence) -> int | None:
     return None
 
 
-_ONE = re.compile(r"\b(the (?:previous|last|existing|current|earlier|first|old)) one\b", re.IGNORECASE)
+_ONE = re.compile(r"\b((?:same|identical) (?:terms|conditions) as the (?:previous|last|existing|current|earlier|"
+                  r"first|old)) one\b", re.IGNORECASE)
 _THE_COUNTRY = re.compile(r"\bthe country\b(?!'s)", re.IGNORECASE)
 
 
 def spelled_out(condition: str, country: str | None) -> str:
     """A condition read on a truce card, away from its report: "leave the country" names the country
-    (when the event is in one), "the same terms as the previous one" says the previous truce, and a
+    (when the event is in one), "the same terms as the previous one" says the previous truce (terms are
+    a truce's; "different from the previous one" may be anything), and a
     clause cut at "and" loses the conjunction."""
     text = re.sub(r"^(?:and|but|or)\s+", "", condition, flags=re.IGNORECASE)
     text = _ONE.sub(r"\1 truce", text)
@@ -192,7 +206,7 @@ def proposers_in(s: AnalysedSentence) -> list[EntityMention]:
 
 
 # Nouns that make an unnamed description a broker: "an international organisation operating in Iraq".
-_BROKER_NOUNS = frozenset("organisation organization agency body country countries state states government "
+_BROKER_NOUNS = frozenset("organisation organization agency body country countries states government "
                           "governments figures figure mediators mediator diplomats officials clerics leaders "
                           "envoy envoys elders notables sheikhs chiefs office committee".split())
 _LIST_BREAKS = frozenset({",", "and", "as", "well", "also", "plus", "."})
@@ -212,6 +226,8 @@ def _described_brokers(s: AnalysedSentence, entities: list[EntityMention], b: in
         j = i
         while j < end and lower[j] not in (",", ".", ";") and not (lower[j] == "and" and j > i):
             j += 1
+        if any(w in _SAYING for w in lower[i:j]):
+            break  # "..., the state news agency reported": the list is over
         item = [k for k in range(i, j) if lower[k] not in ("a", "an", "the")]
         named = any(m.start < j and i < m.end and m.start <= item[0] for m in entities) if item else True
         if item and not named and len(item) <= 8 and (lower[item[-1]] in _BROKER_NOUNS or (

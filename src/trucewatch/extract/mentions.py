@@ -268,15 +268,15 @@ def _link_participles(mentions: list[Mention], lower: list[str]) -> list[Mention
 
 
 _QUOTES = frozenset('"“”\'‘’')
-_MADE = frozenset("agreed agree agrees announced announce declared declare reached accepted accept signed observe "
-                  "observed extended extend renewed brokered".split())
+# Words that put a quoted truce in doubt: "talking about a 'truce'", "its so-called 'ceasefire'".
+_DOUBT = frozenset("talking talk talked about so-called called calls calling dubbed alleged supposed".split())
 
 
 def _scare_quoted(lower: list[str], a: int, b: int) -> bool:
-    """"talking about a 'truce' while continuing to shoot": a truce word quoted on its own is doubted,
-    not reported, unless a verb makes it ("agreed to a 'truce'")."""
+    """"talking about a 'truce' while continuing to shoot": a truce word quoted on its own after words
+    of doubt is doubted, not reported ("the 'ceasefire' held overnight" still reports one)."""
     return (a > 0 and b < len(lower) and lower[a - 1] in _QUOTES and lower[b] in _QUOTES
-            and not _has(lower, a - 5, a, _MADE))
+            and _has(lower, a - 5, a - 1, _DOUBT))
 
 
 # Words besides the halt verbs that may make a truce of the words around them.
@@ -451,11 +451,12 @@ _UNREAL = frozenset("if unless provided condition demand demanded demanding dema
 
 def _timetable_presented(lower: list[str], seg: Segment, a: int) -> bool:
     """"presented a timetable for the withdrawal of US forces": a withdrawal announced, told as done
-    (past tense, no condition or demand before it in the clause)."""
+    (past tense, no condition or demand in the clause, before it or after: "... if security allows")."""
     k = next((i for i in range(a - 1, max(seg.lo, a - 5) - 1, -1) if lower[i] in ("timetable", "timeline")), None)
     if k is None or not any(w in _PRESENTED for w in lower[max(seg.lo, k - 3):k]):
         return False
-    return not any(w in _UNREAL for w in lower[max(seg.lo, k - 15):k])
+    return not any(w in _UNREAL for w in lower[max(seg.lo, k - 15):k]) and not any(
+        w in ("if", "unless", "provided", "pending", "once", "subject") for w in lower[a:seg.hi])
 
 
 def _troop_move_context(lower: list[str], a: int, b: int) -> bool:

@@ -185,6 +185,8 @@ def _new_conditions(draft: _Draft, item: Report) -> bool:
 
 # Days within which a second declaration between the same sides is the same truce being negotiated.
 _NEGOTIATION_DAYS = 30
+# A truce both sides are in: "a ceasefire between X and Y took effect", "X's truce with Y".
+_BETWEEN = re.compile(r"\b(?:between|with)\b", re.IGNORECASE)
 # Days without a report after which an open truce is no longer known to be in force.
 _STALE_DAYS = 180
 # How much a report's wording of a condition counts: an agreement's wording replaces an offer's.
@@ -304,10 +306,12 @@ class _Builder:
             return []
         countries = set(draft.countries())
         parties, counterpart = draft.parties(), draft.counterpart()
-        # A truce one side declared and the other never agreed binds its declarer only: the other
-        # side's strikes, and force against the declarer, break no promise ("KH is pausing its
-        # operations against US troops" does not make the next US strike a violation).
-        unilateral = not any(i.stage == "agreed" for i in draft.items)
+        # A truce one side declared and the other never agreed binds its declarer only: force against
+        # the declarer, by the other side or anyone else, breaks no promise ("KH is pausing its
+        # operations against US troops" does not make the next US strike a violation). Agreed, or in
+        # effect "between" the two sides or "with" the other, it binds both.
+        unilateral = not any(i.stage == "agreed" or (i.stage == "in effect" and _BETWEEN.search(i.event.evidence))
+                             for i in draft.items)
         out = []
         for inc in self.incidents:
             p = inc.period
@@ -318,7 +322,7 @@ class _Builder:
             if countries and not countries & set(inc.countries):
                 continue
             by = self._by(inc, parties, counterpart)
-            if by == "counterpart" and unilateral or by == "unattributed" and unilateral and not (
+            if unilateral and by not in (None, "party") and not (
                     counterpart and self.actors.any_same_side(inc.targets, counterpart)):
                 continue
             if by is not None:

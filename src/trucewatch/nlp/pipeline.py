@@ -418,7 +418,10 @@ class Analyser:
                 entity = self.gazetteer.lookup(surface, kind="place")
                 if entity is not None and not entity.is_place:
                     entity = None
-            elif j - i >= 2 and (s.lower[j - 1] in _GROUP_CUES or s.lower[i] in _GROUP_HEADS) \
+            elif j - i >= 2 and (s.lower[j - 1] in _GROUP_CUES or (
+                    # "Saraya al-Fajr al-Jadid", not "Ansar Hussein, a shopkeeper": a group word, then
+                    # an Arabic name with its particles
+                    s.lower[i] in _GROUP_HEADS and any(w in _NAME_CONNECTORS for w in s.lower[i + 1:j]))) \
                     and s.tokens[i] not in _NOT_NAMES:
                 # "The Blue Nile Vanguard Brigade attacked ...", "Saraya Awliya al-Dam": an unknown name
                 # that says what it is becomes a provisional entity, kept for curation.
