@@ -13,7 +13,7 @@ import re
 from collections import Counter
 
 from trucewatch.extract.anaphora import Discourse
-from trucewatch.extract.casualties import casualties
+from trucewatch.extract.casualties import TOLL_WORDS, casualties
 from trucewatch.extract.clauses import Segment
 from trucewatch.extract.conditions import (
     conditions_in,
@@ -679,7 +679,7 @@ def _casualties_told_next(events: list[Draft], drafts: list[Draft], sentences: l
     whole war ("More than 30,000 people have been killed in the conflict since 2023")."""
     busy = {d.event.sentence for d in drafts}
     for s in sentences:
-        if s.idx in busy or s.idx == 0 or _TALLY & set(s.lower):
+        if s.idx in busy or s.idx == 0 or TOLL_WORDS.isdisjoint(s.lower) or not _TALLY.isdisjoint(s.lower):
             continue
         before = [d for d in events if family(d.event.type) == "force"
                   and s.idx - 1 in d.event.mentions + [d.event.sentence]]

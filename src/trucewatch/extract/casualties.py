@@ -33,6 +33,8 @@ protesters demonstrator demonstrators student students policemen officers agents
 _KILL = frozenset("killed kill kills killing dead died die dies dying slain perished deaths death".split())
 _INJURE = frozenset("wounded wounding wounds injured injuring injures hurt hurting".split())
 _VERBS = _KILL | _INJURE
+# Words without which a clause states no toll at all (a cheap test before reading it).
+TOLL_WORDS = _VERBS | frozenset("casualty casualties injury injuries fatality fatalities".split())
 _QUALIFIERS = frozenset("at least about around nearly almost roughly some up to as many more than over".split())
 _VAGUE = frozenset("several dozens scores hundreds many numerous some few multiple".split())
 _BOUNDARY = frozenset({";", "while", "whereas", "but", "although", "though", "after", "before", "when"})

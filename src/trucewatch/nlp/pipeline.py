@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import spacy
+from spacy.attrs import IDX, LOWER
 from spacy.language import Language
 from spacy.symbols import ORTH
 
@@ -272,15 +273,15 @@ class Analyser:
         """Sentences of the document's kept text with their entity mentions."""
         paras = list(self.paragraphs(document))
         out: list[AnalysedSentence] = []
-        for p_idx, ((offset, _), doc) in enumerate(zip(paras, self.nlp.pipe(t for _, t in paras))):
-            # One pass over the paragraph's tokens; sentences take slices (iterating spans is costly).
-            texts: list[str] = []
-            lowers: list[str] = []
-            starts: list[int] = []
-            for t in doc:
-                texts.append(t.text)
-                lowers.append(t.lower_)
-                starts.append(offset + t.idx)
+        for p_idx, ((offset, para), doc) in enumerate(zip(paras, self.nlp.pipe(t for _, t in paras))):
+            # The paragraph's tokens read as arrays (no Token objects made); sentences take slices.
+            strings = doc.vocab.strings
+            cols = doc.to_array([ORTH, LOWER, IDX]).tolist() if len(doc) else []
+            texts = [strings[c[0]] for c in cols]
+            lowers = [strings[c[1]] for c in cols]
+            starts = [offset + c[2] for c in cols]
+            # Span.text and Span.ents walk the span's tokens again: slice the paragraph instead.
+            ents = list(doc.ents)
             for sent in doc.sents:
                 if sent.end <= sent.start:
                     continue
@@ -289,7 +290,7 @@ class Analyser:
                     idx=len(out),
                     start=offset + sent.start_char,
                     end=offset + sent.end_char,
-                    text=sent.text,
+                    text=para[sent.start_char:sent.end_char],
                     tokens=texts[sent.start:sent.end],
                     lower=lowers[sent.start:sent.end],
                     starts=starts[sent.start:sent.end],
@@ -298,15 +299,18 @@ class Analyser:
                 if sent.start == 0:
                     dateline = DATELINE.match(sent.text)
                     a.body = dateline.end() if dateline else 0
-                for ent in sent.ents:
+                for ent in ents:
+                    if ent.start < sent.start or ent.end > sent.end:
+                        continue
                     if ent.start_char - sent.start_char >= a.body:
+                        surface = para[ent.start_char:ent.end_char]
                         entity = self.gazetteer.get(ent.ent_id_)
-                        alternative = self.place_alternative.get(ent.text.lower())
+                        alternative = self.place_alternative.get(surface.lower())
                         if alternative is not None and ent.start > 0 and lowers[ent.start - 1] in _PLACE_PREPOSITIONS:
                             entity = alternative
                         a.entities.append(EntityMention(
                             ent.start - base, ent.end - base, offset + ent.start_char,
-                            offset + ent.end_char, ent.text, entity))
+                            offset + ent.end_char, surface, entity))
                 self._widen_country_names(a)
                 self._governments_of_leaders(a)
                 self._add_context_names(a)
