@@ -522,3 +522,17 @@ def test_extract_events_a_broker_that_agrees_a_truce_is_its_side(extractor: Extr
                      published="2024-03-06")
     second = [e for e in events if e.type == "ceasefire"][1]
     assert {second.actor, second.target} == {"Houthis", "United States"}
+
+
+@pytest.mark.parametrize("text, sides", [
+    # the attacked is the other side, never the one who stopped
+    ("Attacks on US forces in Iraq had largely stopped in February, after Kataib Hezbollah suspended its "
+     "operations.", ("Kataib Hezbollah", "United States")),
+    # a side's own coalition is no second side: the group the report names is
+    ("Kataib Hezbollah fired rockets at the US-led coalition on Monday. The factions had stopped attacking US "
+     "forces for months before that.", ("Kataib Hezbollah", "United States")),
+])
+def test_extract_events_truce_sides_when_the_sentence_names_only_the_attacked(extractor: Extractor, text: str,
+                                                                             sides: tuple[str, str]) -> None:
+    truce = only(extract(extractor, text, published="2024-08-06"), "ceasefire")
+    assert (truce.actor, truce.target) == sides

@@ -50,6 +50,7 @@ from trucewatch.extract.roles import (
     is_state,
     official,
     owner,
+    related,
     speaker,
     speaks,
     target_entity,
@@ -235,7 +236,11 @@ class Extractor:
                 inside = {x.entity.id for x in actors_in if x.start > cond}
                 outside = {x.entity.id for x in actors_in if x.start <= cond}
                 parties = [p for p in parties if p.id in outside or p.id not in inside]
-            draft.actors = [p for p in parties if not is_state(p)] or parties[:1]
+            # "Attacks on US forces had largely stopped": who was attacked is the other side, never
+            # the one who holds its fire.
+            attacked = {actor_entity(x.entity, self._resolve).id for x in actors_in
+                        if x.start > 0 and s.lower[x.start - 1] in _ATTACKED_BEFORE}
+            draft.actors = [p for p in parties if not is_state(p)] or [p for p in parties[:1] if p.id not in attacked]
             draft.targets = [p for p in parties if is_state(p) and p not in draft.actors]
             if m.kind == "ceasefire":
                 event.mediators = self._mediator_names(mediators)
@@ -608,8 +613,8 @@ class Extractor:
                 ent = self._resolve.get(eid)
                 if ent is None or ent.type == "person" or ent.type == "international organisation":
                     continue
-                if ent in d.actors or ent in d.targets or ent.name in (e.mediators or []):
-                    continue
+                if ent.name in (e.mediators or []) or any(related(ent, x) for x in d.actors + d.targets):
+                    continue  # a side already there, or one of its own (the US-led coalition for the US)
                 if any(ent.name.lower() in c.lower() for c in e.conditions or []):
                     continue  # named only as the one who must meet a condition
                 (d.targets if d.actors else d.actors).append(ent)
@@ -666,6 +671,7 @@ class Extractor:
 
 # Clauses that tell an earlier event: "after the US assassinated ...", "in retaliation for the killing".
 _BACKGROUND_CLAUSE = frozenset("after since following retaliation response revenge avenge".split())
+_ATTACKED_BEFORE = frozenset("on against attacking targeting attack attacks hitting striking".split())
 _ANNOUNCE = frozenset("announce announced announces announcing".split())
 _RENEWAL = frozenset("extension extensions extended extend renewal renewed renew".split())
 _TERMS_WINDOW = 12  # sentences after a truce's first mention that may state its terms
