@@ -71,11 +71,7 @@ def ingest(
     limit = max_bytes if max_bytes is not None else cast(int, config.get("max_bytes"))
     for item in read_paths(paths, published=published, outlet=outlet, max_bytes=limit):
         if isinstance(item, Rejection):
-            stats.failed += 1
-            stats.rejections.append(item)
-            store.record_rejection(item)
-            if progress:
-                progress(str(item))
+            _reject(item, store, stats, progress)
             continue
         stats.read += 1
         status = store.status(item)
@@ -88,12 +84,8 @@ def ingest(
                 stage = "store"
                 status = store.save_document(item, mentions, entities)
             except Exception as exc:  # one bad document must not stop the batch; it is recorded
-                rejection = Rejection(stage, f"{type(exc).__name__}: {exc}", item.source_path or item.id)
-                stats.failed += 1
-                stats.rejections.append(rejection)
-                store.record_rejection(rejection)
-                if progress:
-                    progress(str(rejection))
+                _reject(Rejection(stage, f"{type(exc).__name__}: {exc}", item.source_path or item.id), store,
+                        stats, progress)
                 continue
             by_type.update(e.type for e in item.events)
             _merge(merger, store, stats)
@@ -141,10 +133,7 @@ def reextract(
                 stats.updated += 1
                 _merge(merger, store, stats)
         except Exception as exc:  # one bad document must not stop the run; its stored version stays
-            rejection = Rejection("extract", f"{type(exc).__name__}: {exc}", doc.source_path or doc.id)
-            stats.failed += 1
-            stats.rejections.append(rejection)
-            store.record_rejection(rejection)
+            _reject(Rejection("extract", f"{type(exc).__name__}: {exc}", doc.source_path or doc.id), store, stats)
         if progress:
             progress(doc.source_path or doc.id)
     _merge(merger, store, stats)
@@ -161,6 +150,13 @@ def _merge(merger: Merger, store: Store, stats: IngestStats) -> None:
     """Merge the stored documents still to merge; a document whose merge fails is recorded as failed
     (it stays stored, and is merged again when it changes)."""
     for rejection in merger.sync():
-        stats.failed += 1
-        stats.rejections.append(rejection)
-        store.record_rejection(rejection)
+        _reject(rejection, store, stats)
+
+
+def _reject(rejection: Rejection, store: Store, stats: IngestStats, progress: Progress | None = None) -> None:
+    """Count and record an input or document that failed; the run goes on."""
+    stats.failed += 1
+    stats.rejections.append(rejection)
+    store.record_rejection(rejection)
+    if progress:
+        progress(str(rejection))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from trucewatch.extract.roles import GROUP_TYPES, actor_entity, is_state
+from trucewatch.extract.roles import GROUP_TYPES, actor_entity, is_state, titles_person
 from trucewatch.models import Entity
 from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
 
@@ -150,9 +150,7 @@ class Discourse:
         lower = s.lower
         for m in s.entities:
             e = m.entity
-            titles_person = lower[m.end:m.end + 1] and lower[m.end] in _TITLES and s.tokens[m.end + 1:m.end + 2] \
-                and _NAME.match(s.tokens[m.end + 1])
-            if e.type in GROUP_TYPES and not is_state(e) and not titles_person:
+            if e.type in GROUP_TYPES and not is_state(e) and not titles_person(m, s):
                 # "Badr Organization leader Hadi al-Amiri" names a man, not a group the report goes on about.
                 if e.name.lower().endswith(("militias", "groups", "factions")):
                     self.last_generic = e

@@ -53,6 +53,7 @@ from trucewatch.extract.roles import (
     related,
     speaker,
     speaks,
+    sponsors,
     target_entity,
 )
 from trucewatch.models import Document, Entity, Event
@@ -86,7 +87,7 @@ class Extractor:
         self._resolve = dict(self.gazetteer.entities)
         # Descriptions of sponsored groups of one country, by (sponsor id, country): see _local_generic.
         self._local_generics = {(sponsor, x.country): x for x in reversed(self.gazetteer.entities.values())
-                                if x.country and generic_party(x) for sponsor in _sponsors(x)}
+                                if x.country and generic_party(x) for sponsor in sponsors(x)}
 
     # ------------------------------------------------------------------ public
     def extract(self, doc: Document) -> tuple[list[Event], list[AnalysedSentence]]:
@@ -485,7 +486,7 @@ class Extractor:
         Iraq are "Iran-backed Iraqi militias" (same sponsor, that country), when the gazetteer has it."""
         if e.country or not generic_party(e):
             return e
-        for sponsor in _sponsors(e):
+        for sponsor in sponsors(e):
             local = self._local_generics.get((sponsor, country))
             if local is not None:
                 return local
@@ -707,14 +708,14 @@ def _casualties_told_next(events: list[Draft], drafts: list[Draft], sentences: l
 _TALLY = frozenset("since conflict war separate separately total toll overall tally".split())
 
 
-_AGREEING = re.compile(r"\b(?:agreed|agree|agrees|signed|reached|accepted|accepts)\b", re.IGNORECASE)
+_SIDE_VERBS = re.compile(r"\b(?:agreed|agree|agrees|signed|reached|accepted|accepts)\b", re.IGNORECASE)
 
 
 def _brokers_are_no_side(d: Draft, brokers: set[str]) -> None:
     """A state or body the report names as a broker of its truces is no side of another truce it
     tells ("a 72-hour truce that Washington announced", after "talks brokered by ... the United
     States"): it is that truce's broker too."""
-    if _AGREEING.search(d.event.evidence):
+    if _SIDE_VERBS.search(d.event.evidence):
         return  # "the United States and the Houthis agreed a ceasefire": named as a side here
     moved = [x for x in d.actors + d.targets
              if x.name in brokers and (is_state(x) or x.type == "international organisation")]
@@ -723,10 +724,6 @@ def _brokers_are_no_side(d: Draft, brokers: set[str]) -> None:
     d.actors = [x for x in d.actors if x not in moved]
     d.targets = [x for x in d.targets if x not in moved]
     d.event.mediators = list(dict.fromkeys((d.event.mediators or []) + [x.name for x in moved]))
-
-
-def _sponsors(e: Entity) -> list[str]:
-    return [r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")]
 
 
 _DEFINITE = frozenset("the this that these those such its their".split())

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from trucewatch.extract.lexicon import Lexicon, find_phrases
+from trucewatch.extract.lexicon import Lexicon, find_phrases, load_lexicon
+from trucewatch.extract.roles import titles_person
 from trucewatch.models import Entity
 from trucewatch.nlp.pipeline import AnalysedSentence, EntityMention
 
@@ -39,8 +40,6 @@ _SUBJECT_NOUNS = frozenset("government factions militias groups group forces tro
                            "authorities leadership movement".split())
 _SUBJECT_OPENERS = frozenset("the its their his her both each".split())
 _NOT_AFTER_SUBJECT = frozenset({"of", ",", "and", "or", "'s", "’s", ".", "in", "on", "at", "from", "to", "with"})
-# Verbs of saying after a subject: "..., Hamas and Israel said on Monday" reports, it is no condition.
-_SAYING = frozenset("said say says told tell tells reported added stated announced noted".split())
 
 
 def _party_end(s: AnalysedSentence, i: int) -> int | None:
@@ -62,8 +61,9 @@ def _subject_end(s: AnalysedSentence, i: int) -> int | None:
     end = _party_end(s, i)
     while end is not None and end + 1 < len(s.lower) and s.lower[end] == "and" and _party_end(s, end + 1):
         end = _party_end(s, end + 1)
-    if end is None or end >= len(s.lower) or s.lower[end] in _NOT_AFTER_SUBJECT | _SAYING \
-            or not s.lower[end][:1].isalpha():
+    # "..., Hamas and Israel said on Monday" reports: a subject of a verb of saying opens no condition.
+    if end is None or end >= len(s.lower) or s.lower[end] in _NOT_AFTER_SUBJECT \
+            or s.lower[end] in load_lexicon().reporting_verbs or not s.lower[end][:1].isalpha():
         return None
     return end
 
@@ -178,14 +178,6 @@ def is_deal_sentence(s: AnalysedSentence) -> bool:
     return any(t in _DEAL_WORDS for t in s.lower)
 
 
-_TITLES = frozenset("leader chief head commander secretary-general president minister envoy".split())
-
-
-def _titles_person(s: AnalysedSentence, m: EntityMention) -> bool:
-    after = s.tokens[m.end:m.end + 2]
-    return len(after) == 2 and after[0].lower() in _TITLES and after[1][:1].isupper()
-
-
 _PLANS = frozenset("plan proposal proposals initiative framework roadmap blueprint".split())
 _TRUCE_WORDS = frozenset("ceasefire cease-fire truce armistice peace".split())
 
@@ -226,7 +218,7 @@ def _described_brokers(s: AnalysedSentence, entities: list[EntityMention], b: in
         j = i
         while j < end and lower[j] not in (",", ".", ";") and not (lower[j] == "and" and j > i):
             j += 1
-        if any(w in _SAYING for w in lower[i:j]):
+        if any(w in load_lexicon().reporting_verbs for w in lower[i:j]):
             break  # "..., the state news agency reported": the list is over
         item = [k for k in range(i, j) if lower[k] not in ("a", "an", "the")]
         named = any(m.start < j and i < m.end and m.start <= item[0] for m in entities) if item else True
@@ -256,7 +248,7 @@ def mediators_in(s: AnalysedSentence, lex: Lexicon, entities: list[EntityMention
             # States broker truces too ("brokered by the United States and France"); cities do not; an
             # organisation that titles its leader ("Badr Organization leader Hadi al-Amiri") is his.
             if m.start >= b and m.start - b <= 12 and (not m.entity.is_place or m.entity.type == "country") \
-                    and not _titles_person(s, m):
+                    and not titles_person(m, s):
                 out.append(m.entity)
         out += described
     for a, b in find_phrases(lower, lex.mediator_after):

@@ -32,8 +32,9 @@ def _generic(e: Entity) -> bool:
     return e.name.lower().endswith(("militias", "groups", "factions", "parties"))
 
 
-def _sponsors(e: Entity) -> set[str]:
-    return {r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")}
+def sponsors(e: Entity) -> list[str]:
+    """The ids of the states or groups that back an entity, in the gazetteer's order."""
+    return [r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")]
 
 
 def related(a: Entity, b: Entity) -> bool:
@@ -41,7 +42,7 @@ def related(a: Entity, b: Entity) -> bool:
     one is the generic description of groups the other belongs to (Iran-backed militias and KH)."""
     if a.id == b.id:
         return True
-    if (_generic(a) or _generic(b)) and _sponsors(a) & _sponsors(b):
+    if (_generic(a) or _generic(b)) and set(sponsors(a)) & set(sponsors(b)):
         return True
     return _within(a, b) or _within(b, a)
 
@@ -130,7 +131,14 @@ def speaks(m: EntityMention, s: AnalysedSentence) -> bool:
 
 
 _TITLE_NOUNS = frozenset("leader commander chief spokesman spokesperson spokeswoman head founder official "
-                         "officials secretary-general deputy member members fighter fighters".split())
+                         "officials secretary-general deputy member members fighter fighters president minister "
+                         "envoy".split())
+
+
+def titles_person(m: EntityMention, s: AnalysedSentence) -> bool:
+    """The organisation only titles a person named after it ("PMF leader Abu Mahdi al-Muhandis",
+    "Badr Organization leader Hadi al-Amiri"): the man is meant, not the organisation."""
+    return m.end + 1 < len(s.lower) and s.lower[m.end] in _TITLE_NOUNS and s.tokens[m.end + 1][:1].isupper()
 
 
 _PLACE_PREPS = frozenset("in near at into across with from inside between throughout around outside toward "
@@ -158,8 +166,8 @@ def is_actor(m: EntityMention, s: AnalysedSentence) -> bool:
         return False
     if e.type == "state" and e.country == e.name and _in_place_list(m, s):
         return False
-    if m.end + 1 < len(s.lower) and s.lower[m.end] in _TITLE_NOUNS and s.tokens[m.end + 1][:1].isupper():
-        return False  # "PMF leader Abu Mahdi al-Muhandis": the organisation titles a person
+    if titles_person(m, s):
+        return False
     if e.type == "state" and e.country == e.name and m.start > 0 and s.lower[m.start - 1] in (
             "in", "inside", "into", "across", "to", "from", "near"):
         return False

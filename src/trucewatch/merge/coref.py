@@ -43,10 +43,10 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from trucewatch.extract.roles import PLACE_RANK, is_state, related
 from trucewatch.models import Entity, Event
@@ -148,6 +148,17 @@ def _published(value: str | None) -> dt.date | None:
 # ---- what the gazetteer knows ----------------------------------------------------------------
 
 
+
+R = TypeVar("R")
+
+
+def _symmetric(memo: dict[tuple[str, str], R], a: str, b: str, relation: Callable[[str, str], R]) -> R:
+    """A relation between two names, worked out once per pair whichever way round it is asked."""
+    key = (a, b) if a <= b else (b, a)
+    if key not in memo:
+        memo[key] = relation(*key)
+    return memo[key]
+
 class Knowledge:
     """Names -> entities, and how two actors or two places relate, with answers cached (the same
     few hundred names come back in every report)."""
@@ -169,10 +180,7 @@ class Knowledge:
 
     def actor_relation(self, a: str, b: str) -> ActorRelation:
         """same (one entity), related (member, part, sponsor, front or splinter), or other."""
-        key = (a, b) if a <= b else (b, a)
-        if key not in self._actors:
-            self._actors[key] = self._actor_relation(a, b)
-        return self._actors[key]
+        return _symmetric(self._actors, a, b, self._actor_relation)
 
     def _actor_relation(self, a: str, b: str) -> ActorRelation:
         if a.casefold() == b.casefold():
@@ -189,10 +197,7 @@ class Knowledge:
     def place_relation(self, a: str, b: str) -> PlaceRelation:
         """same; within (one contains the other); near (a town and a base close by); different;
         unknown when a name is not in the gazetteer and the names do not contain each other."""
-        key = (a, b) if a <= b else (b, a)
-        if key not in self._places:
-            self._places[key] = self._place_relation(a, b)
-        return self._places[key]
+        return _symmetric(self._places, a, b, self._place_relation)
 
     def _place_relation(self, a: str, b: str) -> PlaceRelation:
         if a.casefold() == b.casefold():

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.symbols import ORTH
 
 from trucewatch.models import Document, Entity
-from trucewatch.resolve.names import Gazetteer
+from trucewatch.resolve.names import ARABIC_GROUP_HEADS, Gazetteer
 
 # Abbreviated titles and months that the English tokenizer would otherwise split into a sentence end.
 _ABBREVIATIONS = (
@@ -43,10 +43,6 @@ _DIRECTIONS = frozenset("eastern western northern southern central northeastern 
 # Last words that make an unknown capitalised name an armed group ("... Vanguard Brigade").
 _GROUP_CUES = frozenset("brigade brigades battalion battalions movement front militia militias army forces "
                         "group guards legion corps resistance mobilisation mobilization".split())
-# First words of Arabic group names ("Saraya al-Fajr al-Jadid", "Liwa Abu al-Fadl al-Abbas"): "companies",
-# "brigades", "banner", "movement", "league", "army", "front", "partisans", "forces", "regiments".
-_GROUP_HEADS = frozenset("saraya sarayat kataib katibat liwa alwiya harakat haraka asaib jaish jaysh jabhat "
-                         "ansar quwat firqat tashkil ashab".split())
 _NAME_CUES = re.compile(
     r"\b(?:calling itself|calls itself|called|known as|using the name|under the name|named|dubbed)(?:\s+the)?\s*$",
     re.IGNORECASE,
@@ -425,7 +421,7 @@ class Analyser:
             elif j - i >= 2 and (s.lower[j - 1] in _GROUP_CUES or (
                     # "Saraya al-Fajr al-Jadid", not "Ansar Hussein, a shopkeeper": a group word, then
                     # an Arabic name with its particles
-                    s.lower[i] in _GROUP_HEADS and any(w in _NAME_CONNECTORS for w in s.lower[i + 1:j]))) \
+                    s.lower[i] in ARABIC_GROUP_HEADS and any(w in _NAME_CONNECTORS for w in s.lower[i + 1:j]))) \
                     and s.tokens[i] not in _NOT_NAMES:
                 # "The Blue Nile Vanguard Brigade attacked ...", "Saraya Awliya al-Dam": an unknown name
                 # that says what it is becomes a provisional entity, kept for curation.

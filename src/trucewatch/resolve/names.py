@@ -237,6 +237,10 @@ def _is_of_type(entity: Entity, required: str | None) -> bool:
 
 # --- provisional entities ---------------------------------------------------------------------
 
+# First words of Arabic group names ("Saraya al-Fajr al-Jadid", "Liwa Abu al-Fadl al-Abbas"): "companies",
+# "brigades", "banner", "movement", "league", "army", "front", "partisans", "forces", "regiments".
+ARABIC_GROUP_HEADS = frozenset("saraya sarayat kataib katibat liwa alwiya harakat haraka asaib jaish jaysh jabhat "
+                               "ansar quwat firqat tashkil ashab".split())
 # Words around an unknown name that say what it is, most specific first.
 _TYPE_CUES: tuple[tuple[str, frozenset[str]], ...] = (
     ("military base", frozenset({"base", "bases", "airbase", "airport", "airfield", "camp", "garrison", "outpost"})),
@@ -244,9 +248,7 @@ _TYPE_CUES: tuple[tuple[str, frozenset[str]], ...] = (
     ("city", frozenset({"city", "town", "village", "district", "neighbourhood", "neighborhood", "suburb", "subdistrict"})),
     ("facility", frozenset({"embassy", "consulate", "compound", "oilfield", "plant", "refinery", "port", "bridge"})),
     ("armed group", frozenset({"brigade", "brigades", "battalion", "battalions", "movement", "group", "militia",
-                               "faction", "front", "army", "companies", "saraya", "kataib", "liwa", "harakat",
-                               "jaish", "jaysh", "asaib", "tashkil", "ashab", "resistance", "fighters", "quwat",
-                               "sarayat", "katibat", "alwiya", "jabhat", "ansar", "firqat"})),
+                               "faction", "front", "army", "companies", "resistance", "fighters"}) | ARABIC_GROUP_HEADS),
 )
 _PROVISIONAL_WINDOW = 3  # words either side of the name that are read for a cue
 
