@@ -23,7 +23,7 @@ from trucewatch.extract.conditions import (
     spelled_out,
     terms_in,
 )
-from trucewatch.extract.coref import absorb, compatibility, dates_ok, generic_party, modes_ok, places_compatible
+from trucewatch.extract.coref import absorb, compatibility, dates_ok, modes_ok, places_compatible
 from trucewatch.extract.dating import (
     OTHER_TIME_CLAUSE,
     confirms,
@@ -53,7 +53,6 @@ from trucewatch.extract.roles import (
     related,
     speaker,
     speaks,
-    sponsors,
     target_entity,
 )
 from trucewatch.models import Document, Entity, Event
@@ -85,9 +84,6 @@ class Extractor:
         self.analyser = analyser or Analyser(self.gazetteer)
         self.lex: Lexicon = load_lexicon()
         self._resolve = dict(self.gazetteer.entities)
-        # Descriptions of sponsored groups of one country, by (sponsor id, country): see _local_generic.
-        self._local_generics = {(sponsor, x.country): x for x in reversed(self.gazetteer.entities.values())
-                                if x.country and generic_party(x) for sponsor in sponsors(x)}
 
     # ------------------------------------------------------------------ public
     def extract(self, doc: Document) -> tuple[list[Event], list[AnalysedSentence]]:
@@ -481,17 +477,6 @@ class Extractor:
                 out.append(x.entity)
         return out
 
-    def _local_generic(self, e: Entity, country: str) -> Entity:
-        """The country's own entity for a description of sponsored groups: "Iran-backed militias" in
-        Iraq are "Iran-backed Iraqi militias" (same sponsor, that country), when the gazetteer has it."""
-        if e.country or not generic_party(e):
-            return e
-        for sponsor in sponsors(e):
-            local = self._local_generics.get((sponsor, country))
-            if local is not None:
-                return local
-        return e
-
     def _mediator_names(self, mediators: list[Entity]) -> list[str]:
         """A person who mediates is named, then the state or organisation he acts for ("Lavrov, who
         acted as a mediator" -> Sergey Lavrov, Russia), so that both the broker and his side are kept."""
@@ -655,8 +640,8 @@ class Extractor:
             e.country = homes.pop() if len(homes) == 1 else None
         if e.country and "; " not in e.country:
             # "Iran-backed militias" acting in Iraq are the Iraqi ones the gazetteer knows.
-            d.actors = [self._local_generic(x, e.country) for x in d.actors]
-            d.targets = [self._local_generic(x, e.country) for x in d.targets]
+            d.actors = [self.gazetteer.sponsored_in(x, e.country) for x in d.actors]
+            d.targets = [self.gazetteer.sponsored_in(x, e.country) for x in d.targets]
         e.actor = names_of(d.actors)
         e.target = names_of(d.targets)
         published = doc.published[:10] if doc.published else None

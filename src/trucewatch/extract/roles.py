@@ -32,9 +32,8 @@ def _generic(e: Entity) -> bool:
     return e.name.lower().endswith(("militias", "groups", "factions", "parties"))
 
 
-def sponsors(e: Entity) -> list[str]:
-    """The ids of the states or groups that back an entity, in the gazetteer's order."""
-    return [r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")]
+def _sponsors(e: Entity) -> set[str]:
+    return {r["target"] for r in e.relations if r.get("type") == "backed_by" and r.get("target")}
 
 
 def related(a: Entity, b: Entity) -> bool:
@@ -42,7 +41,7 @@ def related(a: Entity, b: Entity) -> bool:
     one is the generic description of groups the other belongs to (Iran-backed militias and KH)."""
     if a.id == b.id:
         return True
-    if (_generic(a) or _generic(b)) and set(sponsors(a)) & set(sponsors(b)):
+    if (_generic(a) or _generic(b)) and _sponsors(a) & _sponsors(b):
         return True
     return _within(a, b) or _within(b, a)
 

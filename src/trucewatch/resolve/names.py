@@ -253,6 +253,11 @@ _TYPE_CUES: tuple[tuple[str, frozenset[str]], ...] = (
 _PROVISIONAL_WINDOW = 3  # words either side of the name that are read for a cue
 
 
+def _describes_groups(e: Entity) -> bool:
+    """A description standing for unnamed groups ("Iran-backed militias"), not one group's name."""
+    return e.name.lower().endswith(("militias", "groups", "factions"))
+
+
 def _slug(text: str) -> str:
     return "-".join(_NON_ALNUM.split(fold_ascii(_APOSTROPHES.sub("", text)))).strip("-")
 
@@ -356,6 +361,30 @@ class Gazetteer:
         own_words = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
         entity_type = _cue_type(own_words) or _cue_type(_neighbours(name, context)) or "unknown"
         return Entity(id=f"provisional-{_slug(name)}", name=name, type=entity_type, provisional=True)
+
+    def sponsored_in(self, e: Entity, country: str) -> Entity:
+        """The country's own entity for a description of sponsored groups: "Iran-backed militias" in
+        Iraq are "Iran-backed Iraqi militias" (same sponsor, that country), when the gazetteer has it;
+        else ``e`` itself."""
+        if e.country or not _describes_groups(e):
+            return e
+        for r in e.relations:
+            if r.get("type") == "backed_by":
+                local = self._sponsored_by_country.get((r.get("target"), country))
+                if local is not None:
+                    return local
+        return e
+
+    @cached_property
+    def _sponsored_by_country(self) -> dict[tuple[str | None, str], Entity]:
+        """Descriptions of one country's sponsored groups by (sponsor id, country), first listed first."""
+        out: dict[tuple[str | None, str], Entity] = {}
+        for x in self.entities.values():
+            if x.country and _describes_groups(x):
+                for r in x.relations:
+                    if r.get("type") == "backed_by":
+                        out.setdefault((r.get("target"), x.country), x)
+        return out
 
     @cached_property
     def world(self) -> World:
