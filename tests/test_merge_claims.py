@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trucewatch.extract.assemble import Extractor
+from trucewatch.extract.extractor import Extractor
 from trucewatch.merge.attribution import NamedSpan, attribute, spans_of
 from trucewatch.merge.claims import attach, find_claims
 from trucewatch.models import Document, Event

