@@ -2,7 +2,7 @@
 back-reference ("the strikes", "the truce") are mentions of one event.
 
 A mention joins an earlier event of the same type when their dates agree (equal, one within the other,
-or one unknown) and their places agree: a shared place; or no place on one side, no disagreeing actor or
+one unknown, or one only guessed from the report's time) and their places agree: a shared place; or no place on one side, no disagreeing actor or
 target, and either a shared actor or a mention that refers back (a definite noun: "the attack"). What
 the later mention adds (a toll, a place, a party) fills what the event lacked; its evidence stays the
 first sentence's.
@@ -38,7 +38,11 @@ def refers_back(d: Draft) -> bool:
 
 def same_event(e: Draft, d: Draft) -> bool:
     """Whether mention ``d`` (later) reports the event ``e`` already found."""
-    if e.event.type != d.event.type or not dates_agree(e.event.date, d.event.date):
+    if e.event.type != d.event.type:
+        return False
+    # Dates disagree only when the later mention states its own: a date guessed for a sentence that states
+    # none (the report's day or month) says nothing against the date of the event it refers back to.
+    if d.event.date_source == "stated" and not dates_agree(e.event.date, d.event.date):
         return False
     la, lb = _ids(e.locations), _ids(d.locations)
     if la and lb:

@@ -37,6 +37,7 @@ SELECT = 0.03  # sentences less likely than this to report an event are not pars
 DETECTED = ("force", "ceasefire", "ceasefire_end", "demand", "threat", "troop_change")
 DETECT = {t: 0.6 for t in DETECTED}
 FORCE = frozenset({"attack", "strike"})
+FALLBACK_SURE = 0.6  # a report-day guess this unsure says only the month (still compatible with the day)
 
 
 @dataclass
@@ -50,7 +51,6 @@ class Draft:
     actors: list[Entity] = field(default_factory=list)
     targets: list[Entity] = field(default_factory=list)
     locations: list[Entity] = field(default_factory=list)
-    probability: float = 0.0
 
 
 class Extractor:
@@ -116,7 +116,7 @@ class Extractor:
             event = Event(type="attack" if label == "force" else label, evidence=s.text, sentence=s.idx,
                           start=s.starts[t.start], end=s.starts[t.end - 1] + len(s.tokens[t.end - 1]),
                           trigger=s.span_text(t.start, t.end))
-            out.append(Draft(event, s, t, probability=p))
+            out.append(Draft(event, s, t))
         return out
 
     def _complete(self, reading: Reading, d: Draft, previous: str | None) -> None:
@@ -164,6 +164,8 @@ class Extractor:
             s, a, e.type, len(reading.sentences), reading.dateline is not None, bool(scored)))
         kind = max(probs, key=probs.get)
         e.date = timing.fallback_value(kind, reading.reference, previous)
+        if e.date and len(e.date) == 10 and probs[kind] < FALLBACK_SURE:
+            e.date = e.date[:7]
         e.date_source = None if e.date is None else "inferred"
 
     def _toll(self, d: Draft, found: list[timing.Timex]) -> None:

@@ -88,7 +88,7 @@ def trigger_label(t: Trigger, types: list[str]) -> str:
     return "none"
 
 
-def _rementions(doc: AlignedDoc, names: Names) -> dict[int, set[str]]:
+def rementions(doc: AlignedDoc, names: Names) -> dict[int, set[str]]:
     """Sentences other than an event's evidence that likely mention it again, so neither a positive nor a
     negative example of reporting an event of its type: for a use of force, those that name its place (or,
     when it has none, its actor: "the strikes on Douma"); for the other types, which a report seldom tells
@@ -112,12 +112,12 @@ def _rementions(doc: AlignedDoc, names: Names) -> dict[int, set[str]]:
 
 def trigger_samples(doc: AlignedDoc, names: Names | None = None) -> Iterator[tuple[list[str], str]]:
     """(features, gold type or "none") of each trigger word of the report. With ``names``, a trigger of a
-    likely second mention of a gold event (see :func:`_rementions`) is left out rather than called "none"."""
+    likely second mention of a gold event (see :func:`rementions`) is left out rather than called "none"."""
     types: dict[int, list[str]] = {}
     for e, k in zip(doc.gold, doc.sentence_of, strict=True):
         if k is not None:
             types.setdefault(k, []).append(e["type"])
-    again = _rementions(doc, names) if names is not None else {}
+    again = rementions(doc, names) if names is not None else {}
     for s in doc.reading.sentences:
         if not s.triggers:
             continue

@@ -20,7 +20,7 @@ from trucewatch.extract.models import MODEL_NAMES, Models
 from trucewatch.learn.corpus import Names
 from trucewatch.learn.fit import SEED, fit
 from trucewatch.learn.linear import LinearModel
-from trucewatch.learn.samples import AlignedDoc, _rementions, anchor_for, role_label, role_samples, trigger_samples
+from trucewatch.learn.samples import AlignedDoc, rementions, anchor_for, role_label, role_samples, trigger_samples
 from trucewatch.learn.score import Score
 
 Samples = tuple[list[list[str]], list[str]]
@@ -54,7 +54,7 @@ def gather(docs: Sequence[AlignedDoc], names: Names) -> SampleSets:
         r = doc.reading
         n = len(r.sentences)
         reporting = {k for k in doc.sentence_of if k is not None}
-        again = _rementions(doc, names)
+        again = rementions(doc, names)
         for s in r.sentences:
             if s.triggers and (s.idx in reporting or s.idx not in again):
                 out.add("sentence", F.selection_features(r.sentences, s), "1" if s.idx in reporting else "0")
@@ -145,7 +145,7 @@ def detection_thresholds(docs: Sequence[AlignedDoc], names: Names, c: float, k: 
             for e, s_idx in zip(d.gold, d.sentence_of, strict=True):
                 if s_idx is not None:
                     gold.setdefault(s_idx, set()).add("force" if e["type"] in FORCE else e["type"])
-            again = {k: {"force" if x in FORCE else x for x in v} for k, v in _rementions(d, names).items()}
+            again = {k: {"force" if x in FORCE else x for x in v} for k, v in rementions(d, names).items()}
             for s in d.reading.sentences:
                 if not s.triggers:
                     continue

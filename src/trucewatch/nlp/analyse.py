@@ -197,14 +197,14 @@ class Analyser:
                 for s, e, entity, source in names:
                     if lo + body_token <= s and e <= hi:
                         a.entities.append(self._mention(a, s - lo, e - lo, entity, source))
-                self._widen_country_names(a)
-                self._add_generic(a, [(s - lo, e - lo, c) for s, e, c in generic if lo <= s and e <= hi])
-                self._add_names(a, body_token)
-                a.entities.sort(key=lambda m: m.start)
                 a.triggers = [Trigger(s, e, f) for s, e, f in
                               _longest([(s - lo, e - lo, f) for s, e, f in triggers if lo <= s and e <= hi])]
                 a.weapons = [Trigger(s, e, f) for s, e, f in
                              _longest([(s - lo, e - lo, f) for s, e, f in weapons if lo <= s and e <= hi])]
+                self._widen_country_names(a)
+                self._add_generic(a, [(s - lo, e - lo, c) for s, e, c in generic if lo <= s and e <= hi])
+                self._add_names(a, body_token)
+                a.entities.sort(key=lambda m: m.start)
                 out.append(a)
         return out
 
@@ -339,9 +339,15 @@ class Analyser:
                 continue
             possessive = surface.endswith("s") and self.gazetteer.lookup(surface, fuzzy=False) is None \
                 and self.gazetteer.lookup(surface[:-1], fuzzy=False) is not None
-            # A misspelt name is sought only among names of several words: a one-word capitalised name
-            # is far likelier a name the gazetteer lacks than a typo of one it has.
-            entity = self.gazetteer.lookup(surface[:-1] if possessive else surface, fuzzy=j - i > 1)
+            # No search for misspellings here: a capitalised name the gazetteer lacks is far likelier a
+            # name it does not know than a typo of one it does (and the search would cost more than the rest).
+            entity = self.gazetteer.lookup(surface[:-1] if possessive else surface, fuzzy=False)
+            if entity is None and not a.triggers:
+                # An unknown name in a sentence that reports nothing is kept for no one: not read further.
+                for k in range(i, j):
+                    taken[k] = True
+                i = j
+                continue
             if entity is None:
                 context = a.text[max(0, a.starts[i] - a.start - 60): a.starts[j - 1] - a.start + 60]
                 entity = self.gazetteer.provisional(surface, context)
