@@ -74,19 +74,20 @@ def ingest(
             _reject(item, store, stats, progress)
             continue
         stats.read += 1
-        status = store.status(item)
-        if status == "unchanged":
-            stats.unchanged += 1
-        else:
-            stage = "extract"
-            try:
+        stage = "store"
+        try:
+            status = store.status(item)
+            if status != "unchanged":
+                stage = "extract"
                 mentions, entities = extract_document(item, extractor)
                 stage = "store"
                 status = store.save_document(item, mentions, entities)
-            except Exception as exc:  # one bad document must not stop the batch; it is recorded
-                _reject(Rejection(stage, f"{type(exc).__name__}: {exc}", item.source_path or item.id), store,
-                        stats, progress)
-                continue
+        except Exception as exc:  # one bad document must not stop the batch; it is recorded
+            _reject(Rejection(stage, _failure(exc), item.source_path or item.id), store, stats, progress)
+            continue
+        if status == "unchanged":
+            stats.unchanged += 1
+        else:
             by_type.update(e.type for e in item.events)
             _merge(merger, store, stats)
             if status == "new":
@@ -133,7 +134,7 @@ def reextract(
                 stats.updated += 1
                 _merge(merger, store, stats)
         except Exception as exc:  # one bad document must not stop the run; its stored version stays
-            _reject(Rejection("extract", f"{type(exc).__name__}: {exc}", doc.source_path or doc.id), store, stats)
+            _reject(Rejection("extract", _failure(exc), doc.source_path or doc.id), store, stats)
         if progress:
             progress(doc.source_path or doc.id)
     _merge(merger, store, stats)
@@ -151,6 +152,15 @@ def _merge(merger: Merger, store: Store, stats: IngestStats) -> None:
     (it stays stored, and is merged again when it changes)."""
     for rejection in merger.sync():
         _reject(rejection, store, stats)
+
+
+def _failure(exc: Exception) -> str:
+    """An unforeseen error as a rejection reason: its kind and message on one bounded line (a
+    message may quote a whole input)."""
+    message = " ".join(str(exc).split())
+    if len(message) > 300:
+        message = message[:300] + "..."
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
 
 
 def _reject(rejection: Rejection, store: Store, stats: IngestStats, progress: Progress | None = None) -> None:

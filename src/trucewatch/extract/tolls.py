@@ -35,6 +35,23 @@ _NONE = re.compile(
     re.IGNORECASE)
 
 
+MAX_DIGITS = 8  # MAX_TOLL has eight digits: a longer digit string is never a toll
+_SEPARATORS = str.maketrans("", "", ",\u066c")  # thousands separators: ASCII and Arabic
+
+
+def digit_value(word: str) -> int | None:
+    """The value of a count written in digits ("12", "1,200", Arabic-Indic "١٢"), else None.
+
+    ``str.isdecimal`` admits exactly the characters ``int`` reads, in every script; ``isdigit`` would
+    also admit "①" and "²" (list markers, footnote marks), on which ``int`` raises. The length is
+    checked before conversion, so no digit string, however long, costs more than a glance.
+    """
+    digits = word.translate(_SEPARATORS)
+    if not digits or len(digits) > MAX_DIGITS or not digits.isdecimal():
+        return None
+    return int(digits)
+
+
 @dataclass(frozen=True)
 class Number:
     """A number of a sentence: its tokens (sentence-relative) and value."""
@@ -66,11 +83,8 @@ def numbers(s: AnalysedSentence, blocked: set[int]) -> list[Number]:
             continue
         value: int | None = None
         width = 1
-        digits = w.replace(",", "")
-        if digits.isdigit() and len(digits) <= 8:
-            value = int(digits)
-            if 1900 <= value <= 2100 and "," not in w:
-                value = None  # a year
+        if (count := digit_value(w)) is not None:
+            value = None if 1900 <= count <= 2100 and "," not in w else count  # a year is no count
         elif w == "a" and i + 1 < n and low[i + 1] == "dozen":
             value, width = 12, 2
         elif w in _SINGULAR and any(low[k] in _PERSONS for k in range(i + 1, min(i + 3, n))):

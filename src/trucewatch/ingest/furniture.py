@@ -5,8 +5,9 @@ text (whole lines), so that every offset later stages compute still points into 
 and the record shows what was set aside and why.
 
 The line patterns are data (``data/furniture.yaml``), compiled once; most are anchored at the line
-start and fail at its first characters, so a paragraph costs little. A few checks need more than a pattern and live here:
-date stamps, language menus, run-together category links and byline names repeated on their own line.
+start and fail at its first characters, so a paragraph costs little. A few checks need more than a
+pattern and live here: date stamps, language menus, run-together category links and byline names
+repeated on their own line.
 Every rule errs on the side of keeping a line: a caption left in costs little, a news sentence
 removed loses an event.
 """
@@ -183,4 +184,4 @@ def find_furniture(text: str) -> list[Removal]:
             if counts[line] > 1 or next_is_bio:
                 reasons[i] = "byline"
     return [Removal(start, end, reason, text[start:end])
-            for (start, end, _), reason in zip(lines, reasons) if reason]
+            for (start, end, _), reason in zip(lines, reasons, strict=True) if reason]
