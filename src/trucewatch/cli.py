@@ -456,5 +456,73 @@ def _report_aliases(name: str, entity_id: str, added: list[str], path: Path) -> 
                       soft_wrap=True)
 
 
+# ---- the web side: dashboard and REST API, and the self-contained report (trucewatch.web) ----------
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[Optional[str], typer.Option(
+        help="Token that unlocks the API's writes (default: $TRUCEWATCH_WEB_TOKEN); none: read-only.")] = None,
+    gazetteer: Annotated[Optional[Path], typer.Option(help=config.SETTINGS[1].help)] = None,
+) -> None:
+    """Serve the dashboard (overview, map, truces, events, entities) and the REST API (docs at /docs)."""
+    import uvicorn
+
+    from trucewatch.web import create_app
+
+    token = token or (str(config.get("web_token") or "") or None)
+    try:
+        web = create_app(_db(db), token=token, gazetteer=gazetteer)
+    except TrucewatchError as exc:
+        _fail(exc)
+        return
+    err.print(f"trucewatch: http://{host}:{port}/  (API docs: /docs; writes "
+              f"{'need the token' if token else 'disabled: no token'})", soft_wrap=True, highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.")] = Path("report.html"),
+    db: DbOption = None,
+    type: Annotated[Optional[str], typer.Option("--type", help="Only events of this type.")] = None,
+    actor: Annotated[Optional[str], typer.Option(help="Only events whose actor or target contains this.")] = None,
+    place: Annotated[Optional[str], typer.Option(help="Only events whose place contains this.")] = None,
+    country: Annotated[Optional[str], typer.Option(help="Only events in this country.")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only events on or after this date (YYYY[-MM[-DD]]).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only events on or before this date.")] = None,
+    text: Annotated[Optional[str], typer.Option(help="Only events whose evidence contains these words.")] = None,
+    contested: Annotated[bool, typer.Option("--contested", help="Only contested events.")] = False,
+    background: Annotated[Optional[bool], typer.Option(
+        "--background/--news", help="Only events told as background / only news.", show_default=False)] = None,
+    as_of: AsOfOption = None,
+    title: Annotated[Optional[str], typer.Option(help="Title of the report.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many events in its table.")] = 1000,
+) -> None:
+    """Write one self-contained HTML file (timeline, map, truce cards, events) that opens with no network."""
+    from trucewatch.resolve.curation import load_gazetteer
+    from trucewatch.store import Store
+    from trucewatch.store.queries import EventFilters
+    from trucewatch.web.report import render_report
+
+    if type and type not in EVENT_TYPES:
+        _fail(ValueError(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TYPES)}"))
+    if not Path(_db(db)).is_file():
+        _fail(ValueError(f"{_db(db)}: no such database; create it with `trucewatch ingest`"))
+    filters = EventFilters(type=type, actor=actor, place=place, country=country, since=since, until=until,
+                           text=text, contested=contested, background=background)
+    try:
+        with Store(_db(db)) as store:
+            html = render_report(store, load_gazetteer(), filters, as_of=as_of, title=title, limit=limit)
+        output.write_text(html, encoding="utf-8")
+    except (TrucewatchError, ValueError, OSError) as exc:
+        _fail(exc)
+        return
+    err.print(f"wrote {escape(str(output))} ({len(html.encode()) // 1024} KB)", soft_wrap=True)
+
+
 if __name__ == "__main__":
     app()

@@ -23,6 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
             "A YAML gazetteer file whose entities and aliases are added to the shipped ones."),
     Setting("max_bytes", 20_000_000, "TRUCEWATCH_MAX_BYTES",
             "Input files larger than this many bytes are rejected without being read."),
+    Setting("web_token", None, "TRUCEWATCH_WEB_TOKEN",
+            "Token that unlocks the web API's writes (posting reports, curation); unset, the API is read-only."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

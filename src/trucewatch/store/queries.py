@@ -1,0 +1,361 @@
+"""Read-only queries the web API, the dashboard and the HTML report need, beyond ``Store``'s own.
+
+Why a module of its own: the web layer must not speak SQL (the store package is the only code that
+does), and these queries serve views rather than the pipeline: pages of merged events with their
+total, counts per day/week/month for the timeline, points for the map, pages of documents, and the
+stretches of text each mention of an event was read from. They take an open ``Store`` and only read.
+
+The event filters mean what the ``events`` command's mean (type, actor, since, until, text,
+contested), plus place, country and news/background, which a dashboard needs. Their SQL is written
+here for speed on large ledgers (a web page must answer in well under a second over 100,000 events):
+
+* a page of events walks the date index newest first and stops after ``limit`` matches, so the type
+  is compared row by row (``+m.type``) rather than through the type index, which would sort every
+  event of that type first;
+* a date bound adds a condition on the year that the date index can use, beside the exact overlap test;
+* part-of-name filters use SQLite's ``LIKE`` (case-insensitive in C) when the words are ASCII, and
+  Python case folding only for other scripts;
+* the counts of a view (by type, period, casualties, first and last date) come from one scan.
+
+Rows come back as small frozen dataclasses, never ``sqlite3.Row``, so callers cannot reach the
+connection through them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from trucewatch.models import Removal
+from trucewatch.store.db import Store, _fts_query
+
+_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+Unit = Literal["day", "week", "month"]
+UNITS: tuple[str, ...] = ("day", "week", "month")
+# The period of an event's date for each unit, and the shortest date that has one ("2021-03" has a
+# month but no week). A week is named by its Monday.
+_PERIOD = {
+    "day": ("m.date", 10),
+    "week": ("date(m.date, '-6 days', 'weekday 1')", 10),
+    "month": ("substr(m.date, 1, 7)", 7),
+}
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """Which merged events a view shows. ``None`` (or False for ``contested``) means no filter.
+
+    ``actor`` matches a case-insensitive part of the actor or the target, ``place`` of the place;
+    ``country`` is one of the event's countries, whole, case-insensitive; ``since``/``until`` keep the
+    events whose date overlaps the range (see :meth:`Store.events`); ``text`` searches the evidence
+    sentences; ``background`` True keeps only events reports tell as background, False only news.
+    """
+
+    type: str | None = None
+    actor: str | None = None
+    place: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+    text: str | None = None
+    contested: bool = False
+    background: bool | None = None
+
+    def where(self, *, by_date: bool = False) -> tuple[str, list[Any]]:
+        """The WHERE clause over ``merged_events m`` and its parameters. ``by_date``: keep the type
+        index out of the plan (``+m.type``): reading a type's events through it costs a row lookup
+        each, more than scanning the table or walking the date index. Raises ``ValueError`` for a
+        date bound that is not a real date."""
+        where, params = ["m.reports > 0"], []
+        if self.type is not None:
+            where.append(f"{'+' if by_date else ''}m.type = ?")
+            params.append(self.type)
+        if self.actor:
+            actor_sql, actor_params = _contains("m.actor", self.actor)
+            target_sql, target_params = _contains("m.target", self.actor)
+            where.append(f"({actor_sql} OR {target_sql})")
+            params += actor_params + target_params
+        if self.place:
+            place_sql, place_params = _contains("m.location", self.place)
+            where.append(place_sql)
+            params += place_params
+        if self.country:
+            # Merged countries may be a list ("Iraq; Syria"): match one of them whole.
+            listed = "(';' || replace(m.country, '; ', ';') || ';')"
+            if self.country.isascii():
+                where.append(f"{listed} LIKE ? ESCAPE '\\'")
+                params.append(f"%;{_escape(self.country)};%")
+            else:
+                where.append(f"instr(fold({listed}), fold(?)) > 0")
+                params.append(f";{self.country};")
+        for name, bound, op in (("since", self.since, ">="), ("until", self.until, "<=")):
+            if bound is not None:
+                _check_date(name, bound)
+                # A date overlaps the bound when they agree on their common prefix.
+                where.append(f"substr(m.date, 1, min(length(m.date), length(?))) {op} "
+                             f"substr(?, 1, min(length(m.date), length(?)))")
+                params += [bound, bound, bound]
+        if self.since and self.until and int(self.until[:4]) - int(self.since[:4]) <= 1:
+            # A short range: the dates overlapping it lie between its years, a range the date index
+            # reads directly (for a long one, scanning the table costs less than a lookup per row).
+            where.append("m.date BETWEEN ? AND ?")
+            params += [self.since[:4], self.until[:4] + "~"]
+        if self.text is not None and (query := _fts_query(self.text)) is not None:
+            where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
+                         "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
+            params.append(query)
+        if self.contested:
+            where.append("m.contested = 1")
+        if self.background is not None:
+            where.append("m.background = ?")
+            params.append(int(self.background))
+        return " AND ".join(where), params
+
+
+def _contains(column: str, words: str) -> tuple[str, list[Any]]:
+    """``column`` contains ``words``, case-insensitively: LIKE for ASCII words, case folding otherwise."""
+    if words.isascii():
+        return f"{column} LIKE ? ESCAPE '\\'", [f"%{_escape(words)}%"]
+    return f"instr(fold({column}), fold(?)) > 0", [words]
+
+
+def _escape(words: str) -> str:
+    """Words as a LIKE pattern matches them literally."""
+    return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _check_date(name: str, value: str) -> None:
+    """A real ISO date or prefix: a bound that names no day ("2017-13") would silently empty a view."""
+    m = _ISO.fullmatch(value)
+    try:
+        if m is None:
+            raise ValueError
+        dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        raise ValueError(f"{name}={value!r}: expected a real date YYYY, YYYY-MM or YYYY-MM-DD") from None
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One merged event as a list shows it (no mentions, claims or provenance)."""
+
+    id: int
+    type: str
+    mode: str | None
+    actor: str | None
+    target: str | None
+    location: str | None
+    country: str | None
+    date: str | None
+    killed: int | None
+    injured: int | None
+    background: bool
+    evidence: str
+    lat: float | None
+    lon: float | None
+    reports: int
+    sources: int
+    contested: bool
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """Events of one type in one period (a day ``YYYY-MM-DD``, a week by its Monday, a month ``YYYY-MM``)."""
+
+    period: str
+    type: str
+    events: int
+    killed: int
+    injured: int
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Headline figures of the events a filter keeps."""
+
+    events: int
+    by_type: dict[str, int]
+    killed: int
+    injured: int
+    contested: int
+    background: int
+    first: str | None
+    last: str | None
+    documents: int
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    """The events of one type at one spot (coordinates rounded to 0.01°), or in one country when
+    ``lat``/``lon`` are None (events placed no closer than their country)."""
+
+    lat: float | None
+    lon: float | None
+    location: str | None
+    country: str | None
+    type: str
+    events: int
+    killed: int
+    injured: int
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    events: int
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    """A stretch of a report's text that tells an event: one of the sentences of one mention."""
+
+    event_id: int
+    sentence: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ReportText:
+    """A report behind an event, whole, with the sentences its mentions of the event were read from."""
+
+    doc_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    text: str
+    removed: list[Removal]
+    spans: list[MentionSpan]
+
+
+def _conn(store: Store) -> sqlite3.Connection:
+    """The store's connection: this module is part of the store package, the one place SQL lives."""
+    return store._conn
+
+
+_ROW_COLUMNS = ("m.id, m.type, m.mode, m.actor, m.target, m.location, m.country, m.date, m.killed, m.injured, "
+                "m.background, m.evidence, m.lat, m.lon, m.reports, m.sources, m.contested")
+# Newest first, undated last (SQLite sorts NULL last in DESC order), as ``Store.merged_events``.
+_ORDER = "m.date DESC, m.sources DESC, m.id"
+
+
+def _row(r: sqlite3.Row) -> EventRow:
+    return EventRow(r["id"], r["type"], r["mode"], r["actor"], r["target"], r["location"], r["country"], r["date"],
+                    r["killed"], r["injured"], bool(r["background"]), r["evidence"], r["lat"], r["lon"],
+                    r["reports"], r["sources"], bool(r["contested"]))
+
+
+def event_page(store: Store, filters: EventFilters, *, limit: int, offset: int = 0,
+               count: bool = True) -> tuple[list[EventRow], int | None]:
+    """One page of the merged events ``filters`` keeps, newest first, and how many it keeps in all
+    (None when ``count`` is False: the count costs a scan of the ledger).
+
+    Two ways to read a page: walk the date index newest first until the page is full (fast when
+    matches are common), or scan the table and sort the matches (fast when they are rare or the page
+    is deep). The count, made first, tells which; without it the index is walked."""
+    conn = _conn(store)
+    total = None
+    if count:
+        where, params = filters.where(by_date=True)
+        total = conn.execute(f"SELECT count(*) FROM merged_events m WHERE {where}", params).fetchone()[0]
+        if offset >= total:
+            return [], total
+    walk = total is None or (offset + limit) * 8 < total
+    where, params = filters.where(by_date=walk)
+    rows = conn.execute(
+        f"SELECT {_ROW_COLUMNS} FROM merged_events m {'' if walk else 'NOT INDEXED'} WHERE {where} "
+        f"ORDER BY {_ORDER} LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+    return [_row(r) for r in rows], total
+
+
+def summary(store: Store, filters: EventFilters, unit: Unit = "week") -> tuple[Totals, list[PeriodCount], int]:
+    """The figures of the events ``filters`` keeps, in one scan: headline totals, the events of each
+    type per period (oldest first), and how many kept events have a date too coarse for ``unit`` (or
+    none), which no period counts."""
+    if unit not in _PERIOD:
+        raise ValueError(f"unit={unit!r}: expected one of {', '.join(UNITS)}")
+    expr, length = _PERIOD[unit]
+    where, params = filters.where(by_date=True)
+    conn = _conn(store)
+    rows = conn.execute(
+        f"""SELECT CASE WHEN length(m.date) >= {length} THEN {expr} END AS period, m.type, count(*) AS n,
+                   coalesce(sum(m.killed), 0) AS k, coalesce(sum(m.injured), 0) AS i, sum(m.contested) AS c,
+                   sum(m.background) AS b, min(m.date) AS lo, max(m.date) AS hi
+            FROM merged_events m WHERE {where} GROUP BY period, m.type ORDER BY period, m.type""", params).fetchall()
+    by_type: dict[str, int] = {}
+    for r in rows:
+        by_type[r["type"]] = by_type.get(r["type"], 0) + r["n"]
+    firsts = [r["lo"] for r in rows if r["lo"]]
+    lasts = [r["hi"] for r in rows if r["hi"]]
+    totals = Totals(
+        events=sum(by_type.values()), by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
+        killed=sum(r["k"] for r in rows), injured=sum(r["i"] for r in rows),
+        contested=sum(r["c"] or 0 for r in rows), background=sum(r["b"] or 0 for r in rows),
+        first=min(firsts, default=None), last=max(lasts, default=None),
+        documents=conn.execute("SELECT count(*) FROM documents").fetchone()[0])
+    periods = [PeriodCount(r["period"], r["type"], r["n"], r["k"], r["i"]) for r in rows if r["period"]]
+    return totals, periods, sum(r["n"] for r in rows if not r["period"])
+
+
+def map_points(store: Store, filters: EventFilters) -> list[MapPoint]:
+    """The kept events grouped by spot and type, then those placed only by country, grouped by
+    country and type, most events first: what a map draws without sending every event (one scan)."""
+    where, params = filters.where(by_date=True)
+    rows = _conn(store).execute(
+        f"""SELECT round(m.lat, 2) AS la, round(m.lon, 2) AS lo, min(m.location) AS place,
+                   CASE WHEN m.lat IS NULL OR m.lon IS NULL THEN m.country END AS alone, min(m.country) AS country,
+                   m.type, count(*) AS n, coalesce(sum(m.killed), 0) AS k, coalesce(sum(m.injured), 0) AS i
+            FROM merged_events m WHERE {where} AND ((m.lat IS NOT NULL AND m.lon IS NOT NULL) OR m.country IS NOT NULL)
+            GROUP BY la, lo, alone, m.type ORDER BY alone IS NOT NULL, n DESC, la, lo, alone, m.type""",
+        params).fetchall()
+    return [MapPoint(r["la"], r["lo"], r["place"], r["country"], r["type"], r["n"], r["k"], r["i"])
+            if r["alone"] is None else MapPoint(None, None, None, r["alone"], r["type"], r["n"], r["k"], r["i"])
+            for r in rows]
+
+
+def document_page(store: Store, *, limit: int, offset: int = 0) -> tuple[list[DocumentRow], int]:
+    """One page of the stored reports, newest publication first (undated last), with their number
+    of events, and the number of reports in all."""
+    conn = _conn(store)
+    rows = conn.execute(
+        """SELECT d.id, d.title, d.outlet, d.published, d.url,
+                  (SELECT count(*) FROM events e WHERE e.doc_id = d.id) AS n
+           FROM documents d ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?""", (limit, offset)).fetchall()
+    total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+    return [DocumentRow(r["id"], r["title"], r["outlet"], r["published"], r["url"], r["n"]) for r in rows], total
+
+
+def report_texts(store: Store, merged_id: int) -> list[ReportText]:
+    """Every report that tells merged event ``merged_id``, oldest first, with the sentences each of
+    its mentions was read from (the mention's own sentence and the others it names)."""
+    conn = _conn(store)
+    mentions = conn.execute(
+        """SELECT e.id, e.doc_id, e.sentence, e.mentions FROM merged_mentions mm JOIN events e ON e.id = mm.event_id
+           WHERE mm.merged_id = ? ORDER BY e.doc_id, e.id""", (merged_id,)).fetchall()
+    wanted: dict[str, list[tuple[int, int]]] = {}
+    for m in mentions:
+        sentences = {m["sentence"], *json.loads(m["mentions"] or "[]")}
+        wanted.setdefault(m["doc_id"], []).extend((m["id"], s) for s in sorted(sentences) if s >= 0)
+    out: list[ReportText] = []
+    for doc_id, pairs in wanted.items():
+        d = conn.execute("SELECT id, title, outlet, published, url, text, removed FROM documents WHERE id = ?",
+                         (doc_id,)).fetchone()
+        if d is None:
+            continue
+        bounds = {r["idx"]: (r["start"], r["end"]) for r in conn.execute(
+            'SELECT idx, "start", "end" FROM sentences WHERE doc_id = ?', (doc_id,))}
+        spans = [MentionSpan(event_id, s, *bounds[s]) for event_id, s in pairs if s in bounds]
+        out.append(ReportText(d["id"], d["title"], d["outlet"], d["published"], d["url"], d["text"],
+                              [Removal(**r) for r in json.loads(d["removed"])], spans))
+    out.sort(key=lambda r: (r.published is None, r.published or "", r.doc_id))
+    return out

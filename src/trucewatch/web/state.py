@@ -1,0 +1,287 @@
+"""What the web app keeps between requests: the database, the operator's token, and costly results.
+
+Why a class: a request opens its own ``Store`` (SQLite connections belong to the thread that made
+them, and FastAPI runs handlers on a pool of threads), but some things must outlive a request:
+
+* Truce records are rebuilt from every stored report, which takes seconds on a ledger of a few
+  thousand reports and far longer on a large one. They are built in a separate process (pure Python
+  work in a thread would hold the interpreter lock and slow every request down), started when the
+  server starts, and kept until the database files change (their size and modification time, which
+  every committed write changes). Pages that can do without them (the overview) never wait for them.
+* The extractor takes seconds to load: it is built on the first write only; writes take one lock, so
+  two posted reports are never extracted at once.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trucewatch.errors import StoreError, TrucewatchError
+from trucewatch.ledger import Truce, build_truces
+from trucewatch.models import IngestStats
+from trucewatch.resolve.names import Gazetteer
+from trucewatch.store import Store, queries
+from trucewatch.store.queries import EventFilters, MapPoint, PeriodCount, Totals, Unit
+
+Fingerprint = tuple[int, ...]
+
+
+class TrucesPending(TrucewatchError):
+    """The truce records are being built and were not ready in time (a large ledger)."""
+
+
+class _Build:
+    """The truce records of one state of the database, built by a child process
+    (``python -m trucewatch.web.state DB GAZETTEER AS_OF OUT``) that writes them to a file."""
+
+    def __init__(self, fingerprint: Fingerprint, path: Path, gazetteer: Path | None, as_of: str | None) -> None:
+        self.fingerprint = fingerprint
+        self._dir = tempfile.TemporaryDirectory(prefix="trucewatch-truces-")
+        self._out = Path(self._dir.name) / "truces.pickle"
+        self._done = threading.Event()
+        self._truces: list[Truce] | None = None
+        self._error: str | None = None
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "trucewatch.web.state", str(path), str(gazetteer or "-"), as_of or "-",
+             str(self._out)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        threading.Thread(target=self._collect, name="trucewatch-truces", daemon=True).start()
+
+    def _collect(self) -> None:
+        _, stderr = self._proc.communicate()
+        try:
+            if self._proc.returncode == 0:
+                self._truces = pickle.loads(self._out.read_bytes())
+            else:
+                lines = stderr.decode("utf-8", "replace").strip().splitlines()
+                self._error = lines[-1] if lines else f"the truce builder stopped ({self._proc.returncode})"
+        except (OSError, pickle.PickleError, EOFError) as exc:
+            self._error = f"the truce records could not be read: {exc}"
+        finally:
+            self._dir.cleanup()
+            self._done.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._done.is_set() and self._truces is not None
+
+    def wait(self, timeout: float | None = None) -> list[Truce]:
+        if not self._done.wait(timeout):
+            raise TrucesPending("the truce records are still being built from the ledger; try again shortly")
+        if self._truces is None:
+            raise TrucewatchError(f"cannot build the truce records: {self._error}")
+        return self._truces
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+
+
+def _gazetteer(path: Path | None) -> Gazetteer:
+    """The gazetteer ingest reads (shipped + the user's file as settings find it); with the server's
+    ``--gazetteer``, that file, which curation creates if it does not exist yet."""
+    from trucewatch.resolve.curation import load_gazetteer
+
+    if path is None:
+        return load_gazetteer()
+    return Gazetteer.load(extra=[path] if path.is_file() else [])
+
+
+def _main(argv: list[str]) -> None:
+    """The builder process: build the truce records of ``DB`` and pickle them to ``OUT``."""
+    db, gazetteer, as_of, out = argv
+    os.nice(10)  # background work: requests to the server come first
+    parent = os.getppid()
+
+    def orphaned() -> None:  # the server is gone (killed): its records are of no use to anyone
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=orphaned, daemon=True).start()
+    with Store(db) as store:
+        truces = build_truces(store, _gazetteer(None if gazetteer == "-" else Path(gazetteer)),
+                              None if as_of == "-" else as_of)
+    Path(out).write_bytes(pickle.dumps(truces))
+
+
+@dataclass
+class Ledger:
+    """A ledger served over HTTP. ``token`` unlocks writes; None keeps the API read-only.
+
+    The database must exist: serving an empty file made by mistake would show an empty ledger
+    instead of saying that the path is wrong.
+    """
+
+    path: Path
+    token: str | None = None
+    gazetteer_file: Path | None = None
+    _builds: dict[str | None, _Build] = field(default_factory=dict, init=False, repr=False)
+    _views: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
+    _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
+    _stores: list[Store] = field(default_factory=list, init=False, repr=False)
+    _gazetteer: Gazetteer | None = field(default=None, init=False, repr=False)
+    _extractor: Any = field(default=None, init=False, repr=False)
+    _cache_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.path = Path(self.path)
+        if not self.path.is_file():
+            raise StoreError(f"{self.path}: no such database; create it with `trucewatch ingest`")
+        with Store(self.path):  # an unreadable or too new database fails here, before serving
+            pass
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        """The calling thread's connection (SQLite connections belong to their thread), opened on the
+        thread's first request and kept: its page cache stays warm, and the schema check that opening
+        runs (which takes the write lock) is not repeated under a running ingest."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = Store(self.path)
+            self._local.store = store
+            with self._cache_lock:
+                self._stores.append(store)
+        yield store
+
+    def summary(self, filters: EventFilters, unit: Unit = "week") -> tuple[Totals, list[PeriodCount], int]:
+        """:func:`queries.summary`, kept for the state of the database it was computed on: the overview
+        and repeated views of one filter do not scan the ledger again."""
+        return self._cached(("summary", filters, unit), lambda store: queries.summary(store, filters, unit))
+
+    def map_points(self, filters: EventFilters) -> list[MapPoint]:
+        """:func:`queries.map_points`, kept like :meth:`summary`."""
+        return self._cached(("map", filters), lambda store: queries.map_points(store, filters))
+
+    def _cached(self, key: tuple[Any, ...], compute: Callable[[Store], Any]) -> Any:
+        key = (self.fingerprint(), *key)
+        found = self._views.get(key)
+        if found is None:
+            with self.store() as store:
+                found = compute(store)
+            with self._cache_lock:
+                if len(self._views) >= 128:  # oldest first out
+                    self._views.pop(next(iter(self._views)))
+                self._views[key] = found
+        return found
+
+    def fingerprint(self) -> Fingerprint:
+        """Size and modification time of the database and its write-ahead log: any committed write
+        changes one of them, so a result computed under one fingerprint is current while it holds."""
+        out: list[int] = []
+        for suffix in ("", "-wal"):
+            try:
+                st = os.stat(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                out += [0, 0]
+            else:
+                out += [st.st_mtime_ns, st.st_size]
+        return tuple(out)
+
+    def gazetteer(self) -> Gazetteer:
+        """The shipped gazetteer plus the user's file (as ``trucewatch ingest`` reads it), loaded once."""
+        if self._gazetteer is None:
+            self._gazetteer = _gazetteer(self.gazetteer_file)
+        return self._gazetteer
+
+    def _build(self, as_of: str | None) -> _Build:
+        """The build of the truce records for the database as it is now: the one under way or done,
+        else a new one (a build for an older state is stopped: its records would be out of date)."""
+        with self._cache_lock:
+            fingerprint = self.fingerprint()
+            build = self._builds.get(as_of)
+            if build is None or build.fingerprint != fingerprint:
+                if build is not None:
+                    build.stop()
+                if len(self._builds) > 16:  # as_of values are few in practice; never let them pile up
+                    for old in self._builds.values():
+                        old.stop()
+                    self._builds.clear()
+                build = _Build(fingerprint, self.path, self.gazetteer_file, as_of)
+                self._builds[as_of] = build
+            return build
+
+    def truces(self, as_of: str | None = None, timeout: float | None = 45) -> list[Truce]:
+        """The truce records, true on ``as_of`` (default: the latest report), waiting for them if they
+        are being built, at most ``timeout`` seconds (then ``TrucesPending``: a request must not hang
+        on a ledger too large to build them quickly). Raises ``TrucewatchError`` when they cannot be built."""
+        return self._build(as_of).wait(timeout)
+
+    def cached_truces(self, as_of: str | None = None) -> list[Truce] | None:
+        """The truce records if they are built and current, else None; starts a build if none is under way."""
+        build = self._build(as_of)
+        return build.wait() if build.ready else None
+
+    def warm(self) -> None:
+        """Start building the truce records, and count the overview's figures, so that the first pages
+        need not wait as long."""
+        self._build(None)
+        threading.Thread(target=self.summary, args=(EventFilters(), "week"), name="trucewatch-warm",
+                         daemon=True).start()
+
+    def close(self) -> None:
+        """Stop any build still running and close the connections (at shutdown)."""
+        with self._cache_lock:
+            for build in self._builds.values():
+                build.stop()
+            self._builds.clear()
+            stores, self._stores = self._stores, []
+        for store in stores:
+            try:
+                store.close()
+            except Exception:  # noqa: BLE001 - a connection of another thread may refuse; it dies with it
+                pass
+
+    # ---- writes (the caller has checked the token) ---------------------------------------------
+
+    def ingest_report(self, report: dict[str, Any]) -> tuple[list[str], IngestStats]:
+        """Ingest one posted report (the fields of a JSON report file) as ``trucewatch ingest`` would:
+        same reader, extractor, store and merge. Returns the ids read and the run's statistics."""
+        import json
+
+        from trucewatch.ingest import read_paths
+        from trucewatch.models import Document
+        from trucewatch.pipeline import ingest
+
+        with self._write_lock, tempfile.TemporaryDirectory(prefix="trucewatch-post-") as tmp:
+            path = Path(tmp) / "posted-report.json"
+            path.write_text(json.dumps({k: v for k, v in report.items() if v is not None}), encoding="utf-8")
+            ids = [item.id for item in read_paths([path]) if isinstance(item, Document)]
+            with self.store() as store:
+                stats = ingest([path], store, gazetteer=self.gazetteer(), extractor=self._extractor_for_writes())
+        return ids, stats
+
+    def _extractor_for_writes(self) -> Any:
+        from trucewatch.extract.extractor import Extractor
+
+        if self._extractor is None:
+            self._extractor = Extractor(self.gazetteer())
+        return self._extractor
+
+    @contextmanager
+    def curating(self) -> Iterator[Path]:
+        """The user's gazetteer file, locked against other writes; the loaded gazetteer and extractor
+        are dropped afterwards, so the next ingest reads the curated names."""
+        from trucewatch.resolve.curation import user_gazetteer_path
+
+        with self._write_lock:
+            try:
+                yield user_gazetteer_path(self.gazetteer_file)
+            finally:
+                self._gazetteer = None
+                self._extractor = None
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
