@@ -229,3 +229,22 @@ def test_reading_world_city_with_country_context(world: World, name: str, countr
                                                   expected: tuple[str, str] | None) -> None:
     place = world.city(name, country, strict=strict)
     assert (None if place is None else (place.name, place.country)) == expected
+
+
+# ------------------------------------------------------------------ small towns of the report's country
+
+@pytest.mark.parametrize("text, surface, country", [
+    # Small towns are never looked for abroad by name alone; in a report about their country they are found.
+    ("Syrian jets struck Saraqib after shelling Idlib and Aleppo on Monday.", "Saraqib", "Syria"),
+    ("Police in Kano said gunmen attacked Gwarzo and fled towards Katsina.", "Gwarzo", "Nigeria"),
+])
+def test_reading_small_town_is_found_in_the_report_s_country(analyser: Analyser, text: str, surface: str,
+                                                             country: str) -> None:
+    name, kind, where = entity_of(reading(analyser, text), surface)
+    assert (kind, where) == ("city", country)
+
+
+def test_reading_unknown_name_with_no_town_of_that_name_stays_provisional(analyser: Analyser) -> None:
+    r = reading(analyser, "Syrian jets struck Idlib and Aleppo, the Qorvantis Brigade said on Monday.")
+    found = [m.entity for s in r.sentences for m in s.entities if "Qorvantis" in m.surface]
+    assert found and all(e.provisional for e in found)

@@ -260,3 +260,19 @@ def test_analyse_parse_keeps_the_sentence_tokens(analyser: Analyser) -> None:
         assert s.doc is not None
         assert [t.text for t in s.doc] == s.tokens
         assert s.doc.text.strip() == s.text
+
+
+def test_analyse_parse_labels_unknown_names_with_the_ner(analyser: Analyser) -> None:
+    """The NER runs over the sentences holding a name the gazetteer lacks, and tells a person from a place;
+    a known name keeps its entity and takes no label."""
+    ss = sentences(analyser, "Commander Ilyas Dawudov said the Qorvantis Brigade shelled Hamburg on Monday.")
+    analyser.parse(ss)
+    labels = {m.surface: m.ner for s in ss for m in s.entities}
+    assert labels.get("Commander Ilyas Dawudov") == "PERSON"
+    assert labels.get("Hamburg") is None  # a world city the gazetteer knows
+
+
+def test_analyse_parse_without_unknown_names_runs_no_ner(analyser: Analyser) -> None:
+    ss = sentences(analyser, "Syrian jets struck Aleppo on Monday.")
+    analyser.parse(ss)
+    assert all(not s.doc.has_annotation("ENT_IOB") for s in ss)

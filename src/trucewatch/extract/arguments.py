@@ -29,8 +29,10 @@ ANCHOR_FAMILIES: dict[str, tuple[str, ...]] = {
 }
 ROLES = ("actor", "target", "location", "mediator")
 TAKE = 0.5  # a candidate this likely takes the role
-BEST = {"actor": 0.3, "target": 0.3, "location": 0.3, "mediator": 0.3}  # the best candidate takes an empty
-# role when at least this likely
+# The best candidate takes an empty role when at least this likely. Chosen by cross-validation over the training
+# reports: an event's actor is nearly always named somewhere near it, so even an unsure best guess is more often
+# right than an empty actor (strict F1 0.148 -> 0.157, actor 0.77 -> 0.80, event F1 0.646 -> 0.637).
+BEST = {"actor": 0.15, "target": 0.2, "location": 0.2, "mediator": 0.3}
 
 
 @dataclass

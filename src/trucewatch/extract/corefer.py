@@ -2,10 +2,10 @@
 back-reference ("the strikes", "the truce") are mentions of one event.
 
 A mention joins an earlier event of the same type when their dates agree (equal, one within the other,
-one unknown, or one only guessed from the report's time) and their places agree: a shared place; or no place on one side, no disagreeing actor or
-target, and either a shared actor or a mention that refers back (a definite noun: "the attack"). What
-the later mention adds (a toll, a place, a party) fills what the event lacked; its evidence stays the
-first sentence's.
+one unknown, or one only guessed from the report's time) and their places agree: a shared place; or no
+place on one side, no disagreeing actor or target, and either a shared actor or a mention that refers back
+(a definite noun: "the attack"). What the later mention adds (a toll, a place, a party) fills what the
+event lacked; its evidence stays the first sentence's.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ _STATE_TYPES = frozenset({"state", "state force"})
 _GROUP_TYPES = frozenset({"armed group", "umbrella group"})
 _SITE_TYPES = frozenset({"military base", "facility"})
 _AREA_TYPES = frozenset({"city", "district", "region", "province"})
+_NER_KINDS = {"PERSON": "person", "GPE": "ner_place", "LOC": "ner_place", "FAC": "ner_site", "ORG": "ner_org",
+              "NORP": "ner_people"}
 
 
 def kind(m: EntityMention) -> str:
@@ -44,6 +46,9 @@ def kind(m: EntityMention) -> str:
         return "area"
     if t == "country":
         return "country"
+    if m.ner and m.entity.type == "unknown":
+        # What the NER takes an unknown name for.
+        return _NER_KINDS.get(m.ner, "name")
     if t == "person":
         return "person"
     if t == "international organisation":

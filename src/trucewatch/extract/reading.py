@@ -117,9 +117,15 @@ def _country(sentences: list[AnalysedSentence], gazetteer: Gazetteer) -> str | N
     return None
 
 
+# Provisional types an unknown name may have and still be a populated place or province of the world.
+_MAYBE_PLACE = frozenset({"unknown", "city", "province", "region", "district"})
+
+
 def _resolve_in_country(sentences: list[AnalysedSentence], gazetteer: Gazetteer, country: str | None) -> None:
     """Generic nouns become the entity they stand for in this country (or are dropped when it has none);
-    a town named abroad that has a namesake in the report's country is the namesake."""
+    a town named abroad that has a namesake in the report's country is the namesake; a name the gazetteer
+    could not place without knowing the country ("Saraqib", "Talbiseh": small towns are not looked for
+    abroad) is the town or province of that name in the report's country."""
     for s in sentences:
         kept = []
         for m in s.entities:
@@ -128,6 +134,10 @@ def _resolve_in_country(sentences: list[AnalysedSentence], gazetteer: Gazetteer,
                 if entity is None:
                     continue
                 m.entity = entity
+            elif country and m.entity.provisional and m.entity.type in _MAYBE_PLACE and m.source == "name":
+                local = gazetteer.world.city(m.entity.name, country, strict=True)
+                if local is not None:
+                    m.entity = local
             elif country and m.entity.is_place and m.entity.type not in ("country",) and \
                     m.entity.country and m.entity.country != country:
                 local = gazetteer.world.city(m.surface, country, strict=True)

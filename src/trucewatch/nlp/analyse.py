@@ -60,6 +60,7 @@ class EntityMention:
     entity: Entity
     source: str = "gazetteer"
     generic: str | None = None  # the class of a generic noun: civilians, state_forces, insurgents
+    ner: str | None = None  # the NER label over an unknown name (PERSON, GPE, ORG...), set by the parse
 
 
 @dataclass
@@ -208,12 +209,18 @@ class Analyser:
                 out.append(a)
         return out
 
-    def parse(self, sentences: list[AnalysedSentence], ner: bool = False) -> None:
-        """Tag and parse these sentences (their ``doc`` is set), in one batch."""
+    def parse(self, sentences: list[AnalysedSentence]) -> None:
+        """Tag and parse these sentences (their ``doc`` is set), in one batch. Sentences holding a name the
+        gazetteer does not know also go through the NER, whose label says what the name is (a person, a
+        place, an organisation); the gazetteer's names keep their entities whatever the NER says."""
         todo = [s for s in sentences if s.doc is None]
-        docs = [Doc(self.nlp.vocab, words=s.tokens, spaces=_spaces(s)) for s in todo]
-        for s, d in zip(todo, language.parse(docs, ner=ner), strict=True):
-            s.doc = d
+        for ner in (False, True):
+            part = [s for s in todo if any(_unknown(m) for m in s.entities) == ner]
+            docs = [Doc(self.nlp.vocab, words=s.tokens, spaces=_spaces(s)) for s in part]
+            for s, d in zip(part, language.parse(docs, ner=ner), strict=True):
+                s.doc = d
+                if ner:
+                    _label_unknown_names(s, d)
 
     # ------------------------------------------------------------------ mentions
     def _spans(self, doc: Doc) -> list[tuple[int, int, Entity, str]]:
@@ -369,6 +376,18 @@ class Analyser:
             entity = Entity(id=f"generic-{cls}", name=cls, type="generic")
             a.entities.append(self._mention(a, s, e, entity, "generic", cls))
             covered.update(range(s, e))
+
+
+def _unknown(m: EntityMention) -> bool:
+    return m.entity.provisional and m.entity.type == "unknown"
+
+
+def _label_unknown_names(s: AnalysedSentence, doc: Doc) -> None:
+    """Each unknown name takes the label of the NER span over its last word (the head of a proper name)."""
+    labels = {t.i: t.ent_type_ for t in doc if t.ent_type_}
+    for m in s.entities:
+        if _unknown(m):
+            m.ner = labels.get(m.end - 1)
 
 
 def _longest(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
