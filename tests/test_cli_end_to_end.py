@@ -249,16 +249,38 @@ def test_cli_export_mentions_jsonl_one_event_per_line_with_provenance(db: Path, 
     assert all(GOLD_KEYS <= set(r) and {"outlet", "url", "published", "title"} <= set(r) for r in rows)
 
 
-def test_cli_export_csv(db: Path, tmp_path: Path) -> None:
-    out = tmp_path / "events.csv"
-    result = export(db, "csv", out)
+def test_cli_export_mentions_csv_one_row_per_report_event(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mentions.csv"
+    result = export(db, "mentions-csv", out)
     with out.open(encoding="utf-8", newline="") as fh:
         reader = csv.DictReader(fh)
         rows = list(reader)
-        assert reader.fieldnames and {"doc_id", "type", "date", "evidence"} <= set(reader.fieldnames)
-    assert Counter((r["doc_id"], r["type"], r["evidence"]) for r in rows) == \
+        assert reader.fieldnames and {"event_id", "mention_id", "doc_id", "type", "date", "evidence"} <= set(
+            reader.fieldnames)
+    assert Counter((r["doc_id"], r["type"], r["evidence"].removeprefix("'")) for r in rows) == \
         Counter((r["doc_id"], r["type"], r["evidence"]) for r in db_events(db))
+    with sqlite3.connect(db) as conn:
+        merged_of = dict(conn.execute("SELECT event_id, merged_id FROM merged_mentions"))
+    assert {int(r["mention_id"]): int(r["event_id"]) for r in rows} == merged_of  # each row names its event
     assert f"wrote {len(rows)} records to {out}" in result.stderr
+
+
+def test_cli_export_csv_one_row_per_merged_event_with_its_id(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "events.csv"
+    export(db, "csv", out)
+    with out.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with sqlite3.connect(db) as conn:
+        stored = {row[0]: row[1:] for row in conn.execute(
+            "SELECT id, type, date, reports, sources FROM merged_events WHERE reports > 0")}
+        documents = {m: {d for (d,) in conn.execute("SELECT doc_id FROM merged_mentions WHERE merged_id = ?", (m,))}
+                     for m in stored}
+    assert sorted(int(r["id"]) for r in rows) == sorted(stored)
+    for r in rows:
+        type_, date, reports, sources = stored[int(r["id"])]
+        assert (r["type"], r["date"] or None, int(r["reports"]), int(r["sources"])) == (type_, date, reports, sources)
+        assert set(r["documents"].split("; ")) == documents[int(r["id"])]
+        assert "doc_id" not in r  # no 64-character hash column: the documents are listed by id
 
 
 def test_cli_export_to_stdout(db: Path) -> None:
@@ -288,7 +310,8 @@ def test_cli_database_from_trucewatch_db_env(tmp_path: Path, monkeypatch: pytest
     result = run("ingest", "report.txt", "--published", "2021-03-22", env=env)
     assert result.exit_code == 0, result.output
     assert env_db.exists() and not (tmp_path / "trucewatch.db").exists()
-    rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in table(run("events", "--per-report", env=env).stdout, "1 events")[1]]
+    listed = table(run("events", "--per-report", env=env).stdout, "1 events")[1]
+    rows = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in listed]
     assert [(r["date"], r["type"], r["killed"]) for r in rows] == [("2021-03-21", "attack", "2")]
     # --db wins over the environment
     other = tmp_path / "other.db"
@@ -327,3 +350,33 @@ def test_cli_tables_piped_without_columns_are_not_squeezed(db: Path, command: tu
     assert result.exit_code == 0, result.output
     header = next(line for line in result.stdout.splitlines() if line.startswith("┃"))
     assert all(f" {w} " in header for w in words), header
+
+
+# ---- the field's formats on what the extractor read ---------------------------------------------------
+
+def test_cli_acled_round_trip_on_the_examples(db: Path, tmp_path: Path) -> None:
+    """Export as ACLED, import, compare: every event ACLED can hold comes back, and nothing else."""
+    extract = tmp_path / "examples-acled.csv"
+    export(db, "acled-csv", extract)
+    with extract.open(encoding="utf-8", newline="") as fh:
+        exported = [row["event_id_cnty"] for row in csv.DictReader(fh)]
+    other = tmp_path / "copy.db"
+    other.write_bytes(db.read_bytes())  # the module's ledger stays without a reference set
+    assert run("import", str(extract), "--db", str(other)).exit_code == 0
+    result = run("compare", "--db", str(other), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    with sqlite3.connect(db) as conn:
+        without_month = conn.execute("SELECT count(*) FROM merged_events WHERE reports > 0 AND "
+                                     "(date IS NULL OR length(date) < 7)").fetchone()[0]
+    assert exported and data["counts"] == {"matched": len(exported), "ledger_only": 0, "acled_only": 0,
+                                           "ledger_not_compared": without_month, "acled_not_compared": 0}
+
+
+def test_cli_ingest_stores_the_truce_records(db: Path) -> None:
+    shown = json.loads(run("truces", "--db", str(db), "--json").stdout)
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT id, status FROM truces ORDER BY rowid").fetchall()
+        stale = conn.execute("SELECT stale FROM truce_state").fetchone()[0]
+    assert shown and stored == [(t["id"], t["status"]) for t in shown]
+    assert stale == 0

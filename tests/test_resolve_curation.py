@@ -9,7 +9,6 @@ refusal must leave the file exactly as it was.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 from pathlib import Path
 

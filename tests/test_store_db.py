@@ -328,3 +328,31 @@ def test_store_db_fts_follows_title_change(ledger: Store) -> None:
     assert ledger.save_document(doc) == "updated"
     assert [e.doc_id for e in ledger.events(text="Basra")] == ["a"]
     assert "a" not in [e.doc_id for e in ledger.events(text="Report")]
+
+
+def test_store_db_readers_do_not_create_a_database(tmp_path: Path) -> None:
+    path = tmp_path / "missing.db"
+    with pytest.raises(StoreError, match=r"missing\.db: no such database"):
+        Store(path, create=False)
+    assert not path.exists()
+    Store(path).close()  # a writer creates it
+    Store(path, create=False).close()
+
+
+@pytest.mark.parametrize("bound", ["2017-13", "2021-02-30", "2021-00", "21", "2021-1", "2021-03-01T10:00"])
+def test_store_db_events_rejects_impossible_dates(ledger: Store, bound: str) -> None:
+    with pytest.raises(ValueError, match=f"since='{bound}'"):
+        ledger.events(since=bound)
+
+
+def test_store_db_mentions_carry_their_row_and_report(ledger: Store) -> None:
+    mentions = ledger.mentions(type="attack")
+    assert [(m.event.doc_id, m.published, m.title) for m in mentions] == [
+        ("a", "2021-01-10", "Report a"), ("d", "2021-05-01", "Report d")]
+    assert all(m.merged_id is None for m in mentions)  # not merged in this ledger
+    ids = [m.event_id for m in mentions]
+    assert len(set(ids)) == 2 and all(isinstance(i, int) for i in ids)
+
+
+def test_store_db_merged_event_beyond_sqlite_integers_is_none(store: Store) -> None:
+    assert store.merged_event(2**63) is None and store.merged_event(0) is None

@@ -4,6 +4,7 @@ Stages, in order, each a plain function or small class over the records of ``mod
 
     read_paths (ingest)  ->  Extractor.extract (nlp + extract + resolve)  ->  Store.save_document
         ->  Merger.sync (merge: the document's events join the events of the whole ledger)
+        ->  refresh_truces (once per run: the truce records stored for SQL users, if the ledger changed)
 
 Error policy: an input that cannot be read becomes a ``Rejection`` (recorded in the database and
 returned in the statistics) and the batch goes on; a document is stored in one transaction, so a
@@ -22,6 +23,7 @@ from typing import cast
 from trucewatch import config
 from trucewatch.extract.extractor import Extractor
 from trucewatch.ingest import read_paths
+from trucewatch.ledger.stored import refresh_truces
 from trucewatch.merge.sync import Merger
 from trucewatch.models import Document, Entity, Event, IngestStats, Rejection, Sentence
 from trucewatch.nlp.analyse import AnalysedSentence
@@ -100,6 +102,7 @@ def ingest(
         if progress:
             progress(item.source_path or item.id)
     _merge(merger, store, stats)  # documents queued by an earlier run or another writer
+    _refresh_truces(store, gazetteer, stats)
     stats.events_by_type = dict(by_type)
     return stats
 
@@ -138,8 +141,19 @@ def reextract(
         if progress:
             progress(doc.source_path or doc.id)
     _merge(merger, store, stats)
+    _refresh_truces(store, gazetteer, stats)
     stats.events_by_type = dict(by_type)
     return stats
+
+
+def _refresh_truces(store: Store, gazetteer: Gazetteer | None, stats: IngestStats) -> None:
+    """Rebuild the stored truce records if the run changed the ledger. A failure leaves the old
+    records (marked stale) and the stored reports as they are, and is reported as a warning."""
+    try:
+        refresh_truces(store, gazetteer)
+    except Exception as exc:  # the reports are stored and merged: a truce-building fault must not undo that
+        stats.warnings.append(f"truce records not refreshed ({type(exc).__name__}: {exc}); "
+                              "they are rebuilt by the next ingest")
 
 
 def _reading(event: Event) -> tuple[object, ...]:

@@ -20,7 +20,8 @@ from trucewatch.ledger.records import (
     Truce,
     Violation,
 )
+from trucewatch.ledger.stored import refresh_truces
 from trucewatch.ledger.truces import build_truces, find_truce, truces_from_documents
 
 __all__ = ["ENDINGS", "Condition", "Disavowal", "Ref", "Source", "StatusChange", "Truce", "Violation",
-           "build_truces", "find_truce", "truces_from_documents"]
+           "build_truces", "find_truce", "refresh_truces", "truces_from_documents"]

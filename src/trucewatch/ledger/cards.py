@@ -7,12 +7,12 @@ or a web page later.
 from __future__ import annotations
 
 from rich.console import Group
-from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from trucewatch.ledger.records import Ref, Truce
+from trucewatch.terminal import safe, visible
 
 
 def truce_table(truces: list[Truce], as_of: str | None = None) -> Table:
@@ -24,8 +24,8 @@ def truce_table(truces: list[Truce], as_of: str | None = None) -> Table:
         met, total = t.conditions_met()
         disowned = sum(1 for v in t.violations if v.disavowed)
         table.add_row(
-            t.id, "; ".join(t.parties), "; ".join(t.counterpart), t.start or t.announced or "?",
-            t.ended or (f"({t.expires})" if t.expires else ""), t.status,
+            safe(t.id), safe("; ".join(t.parties)), safe("; ".join(t.counterpart)), safe(t.start or t.announced or "?"),
+            safe(t.ended or (f"({t.expires})" if t.expires else "")), safe(t.status),
             f"{len(t.violations)}" + (f" ({disowned} disowned)" if disowned else ""),
             f"{met}/{total}" if total else "",
         )
@@ -47,7 +47,7 @@ def truce_card(t: Truce, as_of: str | None = None) -> Group:
         ("days of calm", None if calm is None else str(calm)),
     ):
         if value:
-            facts.add_row(label, escape(value))
+            facts.add_row(label, safe(value))
     parts: list[Table | Text | Panel] = [facts]
 
     if t.conditions:
@@ -56,14 +56,15 @@ def truce_card(t: Truce, as_of: str | None = None) -> Group:
             conditions.add_column(col, overflow="fold")
         for c in t.conditions:
             status = c.status + (f" {c.met_on} ({_where(c.met_by)})" if c.met_by else "")
-            conditions.add_row(escape(c.text), c.binds or "", c.deadline or "", escape(status))
+            conditions.add_row(safe(c.text), safe(c.binds), safe(c.deadline), safe(status))
         parts.append(conditions)
 
     history = Table(title="status history", title_justify="left", expand=True)
     for col in ("date", "status", "note", "source"):
         history.add_column(col, overflow="fold")
     for h in t.history:
-        history.add_row(h.date or "?", h.status, escape(h.note), escape(", ".join(_where(r) for r in h.evidence)))
+        history.add_row(safe(h.date or "?"), safe(h.status), safe(h.note),
+                        safe(", ".join(_where(r) for r in h.evidence)))
     parts.append(history)
 
     if t.violations:
@@ -75,21 +76,21 @@ def truce_card(t: Truce, as_of: str | None = None) -> Group:
             who = f"{v.actor or 'unclaimed'} [{v.by}]"
             toll = "/".join("?" if n is None else str(n) for n in (v.killed, v.injured))
             disowned = "; ".join(f"{d.by or 'unnamed'} {d.date or ''}: {', '.join(d.words)}" for d in v.disavowals)
-            violations.add_row(v.date or "?", what, escape(who), escape(v.location or v.country or ""), toll,
-                               escape(disowned), escape(", ".join(_where(r) for r in v.evidence)))
+            violations.add_row(safe(v.date or "?"), safe(what), safe(who), safe(v.location or v.country or ""), toll,
+                               safe(disowned), safe(", ".join(_where(r) for r in v.evidence)))
         parts.append(violations)
 
     if t.violator_terms:
-        parts.append(Text("terms for violators: " + " | ".join(r.text for r in t.violator_terms)))
+        parts.append(Text("terms for violators: " + " | ".join(visible(r.text) for r in t.violator_terms)))
 
     sources = Table(title="sources", title_justify="left", expand=True)
     for col in ("published", "outlet", "document", "url"):
         sources.add_column(col, overflow="fold")
     for s in t.sources:
-        sources.add_row(s.published or "?", escape(s.outlet or ""), escape(s.title or s.doc_id[:12]),
-                        escape(s.url or ""))
+        sources.add_row(safe(s.published or "?"), safe(s.outlet or ""), safe(s.title or s.doc_id[:12]),
+                        safe(s.url or ""))
     parts.append(sources)
-    return Group(Panel(Text(t.id, style="bold"), expand=False), *parts)
+    return Group(Panel(Text(visible(t.id), style="bold"), expand=False), *parts)
 
 
 def _where(r: Ref | None) -> str:

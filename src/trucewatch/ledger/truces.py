@@ -821,8 +821,11 @@ def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | 
     """The truce records of these documents (each with its ``events`` and ``sentences``), oldest first.
 
     ``as_of`` is the date the records are true on (default: the latest publication date): a term
-    that ran out before it has lapsed, a deadline passed before it is unmet. ``merged`` groups the
-    reports of one use of force as cross-report merging did (see :func:`~trucewatch.ledger.incidents.incidents`).
+    that ran out before it has lapsed, a deadline passed before it is unmet. A date given is also a
+    limit on what is known: only the reports published on or before it are read (a report with no
+    publication date cannot be shown to have been known, and is not), so a record as of a past day
+    has no end, violation or condition learnt from a later report. ``merged`` groups the reports of
+    one use of force as cross-report merging did (see :func:`~trucewatch.ledger.incidents.incidents`).
     """
     docs = list(documents)
     if isinstance(as_of, dt.date):
@@ -834,6 +837,8 @@ def truces_from_documents(documents: Iterable[Document], gazetteer: Gazetteer | 
         day = given.last
     else:
         day = max((p.last for d in docs if (p := Period.parse(d.published))), default=dt.date.today())
+    if as_of:
+        docs = [d for d in docs if (p := Period.parse(d.published)) is not None and p.last <= day]
     builder = _Builder(docs, gazetteer or Gazetteer.load(), day, merged)
     drafts = builder.cluster()
     successors = _successors(builder.actors, drafts)

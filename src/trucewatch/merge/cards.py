@@ -4,11 +4,11 @@ renderables). The CLI prints what these return; nothing here prints."""
 from __future__ import annotations
 
 from rich.console import Group
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from trucewatch.merge.records import MentionRecord, MergedEvent
+from trucewatch.terminal import safe, visible
 
 _VALUES = ("type", "mode", "actor", "target", "location", "country", "date", "killed", "injured",
            "conditions", "mediators", "background", "evidence")
@@ -23,8 +23,8 @@ def merged_table(events: list[MergedEvent], title: str | None = None) -> Table:
         table.add_column(col, overflow="fold", justify="right" if col in ("id", "sources", "reports") else "left")
     for m in events:
         e = m.event
-        table.add_row(str(m.id), e.date or "?", e.type, e.mode or "", escape(e.actor or ""), escape(e.target or ""),
-                      escape("; ".join(x for x in (e.location, e.country) if x)), _n(e.killed), _n(e.injured),
+        table.add_row(str(m.id), safe(e.date or "?"), safe(e.type), safe(e.mode), safe(e.actor), safe(e.target),
+                      safe("; ".join(x for x in (e.location, e.country) if x)), _n(e.killed), _n(e.injured),
                       str(m.sources), str(m.reports), ", ".join(c.attribute for c in m.contradictions))
     return table
 
@@ -33,9 +33,9 @@ def merged_card(m: MergedEvent) -> Group:
     """One event: its values with the report each came from and the rule that chose it, then its
     mentions (report, outlet, independent source, who says it), claims and contradictions."""
     by_id = {x.event_id: x for x in m.mentions}
-    head = Text.assemble((f"Event {m.id}", "bold"), f"  {m.event.type}",
-                         f" ({m.event.mode})" if m.event.mode and m.event.mode != "unknown" else "",
-                         f"  {m.event.date or 'undated'}",
+    head = Text.assemble((f"Event {m.id}", "bold"), f"  {visible(m.event.type)}",
+                         f" ({visible(m.event.mode)})" if m.event.mode and m.event.mode != "unknown" else "",
+                         f"  {visible(m.event.date or 'undated')}",
                          f"  ·  {m.sources} independent source{'s' if m.sources != 1 else ''},"
                          f" {m.reports} report{'s' if m.reports != 1 else ''}"
                          f" ({len(m.story)} with it as their news)")
@@ -48,18 +48,18 @@ def merged_card(m: MergedEvent) -> Group:
             continue
         prov = m.provenance.get(attr)
         giver = by_id.get(prov.event_id) if prov and prov.event_id is not None else None
-        values.add_row(attr, escape(_text(value)), escape(_report(giver)) if giver else "",
-                       escape(prov.rule) if prov else "")
+        values.add_row(attr, safe(_text(value)), safe(_report(giver)) if giver else "",
+                       safe(prov.rule) if prov else "")
     parts: list[Table | Text] = [head, values]
 
     mentions = Table(title="mentions", title_justify="left", expand=True)
     for col in ("mention", "report", "outlet", "published", "source", "told as", "said by", "evidence"):
         mentions.add_column(col, overflow="fold")
     for x in m.mentions:
-        mentions.add_row(str(x.event_id), escape(_short(x.event.doc_id)), escape(x.outlet or ""), x.published or "",
-                         escape(_short(x.source)) if x.source != x.event.doc_id else "own",
+        mentions.add_row(str(x.event_id), safe(_short(x.event.doc_id)), safe(x.outlet or ""), safe(x.published),
+                         safe(_short(x.source)) if x.source != x.event.doc_id else "own",
                          ("background" if x.event.background else "news") + (", lead" if x.lead else ""),
-                         escape(str(x.attribution)) if x.attribution else "", escape(x.event.evidence))
+                         safe(str(x.attribution)) if x.attribution else "", safe(x.event.evidence))
     parts.append(mentions)
 
     if m.claims:
@@ -67,8 +67,8 @@ def merged_card(m: MergedEvent) -> Group:
         for col in ("kind", "party", "said by", "report", "sentence"):
             claims.add_column(col, overflow="fold")
         for claim in m.claims:
-            claims.add_row(claim.kind.replace("_", " "), escape(claim.party or ""), escape(claim.said_by or ""),
-                           escape(_short(claim.doc_id)), escape(claim.text))
+            claims.add_row(safe(claim.kind.replace("_", " ")), safe(claim.party or ""), safe(claim.said_by or ""),
+                           safe(_short(claim.doc_id)), safe(claim.text))
         parts.append(claims)
 
     if m.contradictions:
@@ -77,8 +77,8 @@ def merged_card(m: MergedEvent) -> Group:
             table.add_column(col, overflow="fold")
         for c in m.contradictions:
             for i, v in enumerate(c.values):
-                table.add_row(c.attribute if i == 0 else "", escape(_text(v.value)),
-                              escape(", ".join(_short(d) for d in v.doc_ids)),
+                table.add_row(safe(c.attribute) if i == 0 else "", safe(_text(v.value)),
+                              safe(", ".join(_short(d) for d in v.doc_ids)),
                               str(v.sources))
         parts.append(table)
     else:

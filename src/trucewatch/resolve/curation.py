@@ -3,7 +3,8 @@
 Reports on a conflict the shipped gazetteer does not know name groups and places it has never seen;
 the extractor keeps such names as provisional entities instead of dropping them. Curation closes
 the loop: :func:`seen_entities` lists the entities the stored reports mention (provisional ones with
-``new=True``) with the spellings met, and :func:`add_entity`, :func:`add_aliases` and
+``new=True``, less those curation has since resolved: :func:`resolved_by_curation`) with the
+spellings met, and :func:`add_entity`, :func:`add_aliases`, :func:`remove_aliases` and
 :func:`merge_entity` write the user's gazetteer file, which the next ingest loads on top of the
 shipped one (:func:`load_gazetteer`).
 
@@ -13,15 +14,17 @@ format of ``data/entities.yaml``. Every write is checked before it is made, beca
 promise is never to merge two different entities:
 
 * a spelling that already names another entity (as written, case-folded, or on its transliteration
-  key, the gazetteer's own test of "the same name") is refused, naming that entity;
+  key, the gazetteer's own test of "the same name") is refused, naming that entity; so is one that
+  names a country or a city of the world gazetteer other than the entity itself ("Aleppo" given to
+  Damascus would move every Aleppo event to Damascus at the next ``reextract``);
 * an unknown entity, an unknown type or country, or coordinates that are out of range or given to
   something that is not a place are refused;
 * the file that results must load (:meth:`Gazetteer.load`) before it replaces the old one, and it
   replaces it atomically, so a failed or interrupted command leaves the old file as it was.
 
-The file is rewritten in a stable form (records in file order, fields in the order of
-``entities.yaml``, lists of names on one line); its leading comment block is kept, other comments
-are not. A user who deliberately wants a spelling of a shipped entity to name their own record (the
+The file is read and written by :mod:`~trucewatch.resolve.gazetteer_file` (a stable layout, its
+leading comment block kept), and every spelling is checked by :mod:`~trucewatch.resolve.spellings`.
+A user who deliberately wants a spelling of a shipped entity to name their own record (the
 gazetteer lets a user record win a shared spelling) edits the file by hand.
 
 Curation changes how reports are read from the next ingest on; reports already stored keep the
@@ -30,44 +33,26 @@ entities they were read with.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from trucewatch import config
-from trucewatch.errors import GazetteerError
 from trucewatch.models import PLACE_TYPES, Entity
-from trucewatch.resolve.names import (
-    ENTITY_TYPES,
-    SUPPORTED_VERSION,
-    Gazetteer,
-    fold_ascii,
-    is_case_sensitive,
-    same_spelling_family,
-    translit_key,
-)
+from trucewatch.resolve.gazetteer_file import CurationError, UserFile
+from trucewatch.resolve.names import ENTITY_TYPES, Gazetteer, fold_ascii, is_case_sensitive
+from trucewatch.resolve.spellings import refuse_conflicts
 from trucewatch.store import Store
+
+__all__ = ["DEFAULT_USER_GAZETTEER", "UNTYPED", "CurationError", "Edit", "SeenEntity", "add_aliases", "add_entity",
+           "check_listing", "load_gazetteer", "merge_entity", "remove_aliases", "resolved_by_curation", "seen_entities",
+           "user_gazetteer_path"]
 
 DEFAULT_USER_GAZETTEER = "trucewatch-gazetteer.yaml"
 # Provisional entities the extractor could not type from the words around them.
 UNTYPED = "unknown"
-_FIELD_ORDER = ("id", "name", "type", "aliases", "country", "province", "lat", "lon", "relations")
-_HEADER = (
-    "# trucewatch user gazetteer: entities and spellings added on top of the shipped gazetteer, in the\n"
-    "# format of trucewatch's data/entities.yaml. Written by `trucewatch entities add|alias|merge`;\n"
-    "# hand edits to the records are kept, comments other than this leading block are not.\n"
-)
-
-
-class CurationError(GazetteerError):
-    """An edit of the user's gazetteer was refused: it names an unknown entity or type, or it would
-    make the gazetteer contradict itself (one spelling for two entities). Nothing was written."""
 
 
 @dataclass(frozen=True)
@@ -83,11 +68,12 @@ class SeenEntity:
 @dataclass(frozen=True)
 class Edit:
     """What a write did: the file, the entity as the gazetteer now has it, and the spellings added
-    (empty when every one was already there: re-running a command changes nothing)."""
+    (empty when every one was already there: re-running a command changes nothing) or removed."""
 
     path: Path
     entity: Entity
     added: list[str]
+    removed: list[str] = field(default_factory=list)
 
 
 # --- which file -------------------------------------------------------------------------------
@@ -118,17 +104,44 @@ def load_gazetteer(explicit: str | Path | None = None) -> Gazetteer:
 
 
 def seen_entities(
-    store: Store, *, new: bool = False, type: str | None = None, limit: int | None = None
+    store: Store, *, new: bool = False, type: str | None = None, limit: int | None = None,
+    exclude: Collection[str] = (),
 ) -> list[SeenEntity]:
     """Entities mentioned in the stored reports, most mentioned first: only provisional ones with
-    ``new`` (names awaiting curation), only those of one entity type with ``type``."""
+    ``new`` (names awaiting curation), only those of one entity type with ``type``, none of the ids
+    in ``exclude`` (what :func:`resolved_by_curation` found)."""
+    check_listing(type, limit)
+    rows = store.entity_summaries(provisional=new, type=type)
+    seen = [SeenEntity(entity, sum(n for _, n in spellings), spellings) for entity, spellings in rows
+            if entity.id not in exclude]
+    return seen[:limit] if limit is not None else seen
+
+
+def check_listing(type: str | None, limit: int | None) -> None:
+    """Refuse an unknown entity type or a limit below one (before any database is opened)."""
     if type is not None and type not in ENTITY_TYPES and type != UNTYPED:
         raise CurationError(f"unknown entity type {type!r}; choose one of {', '.join(_type_choices())}")
     if limit is not None and limit < 1:
         raise CurationError(f"limit must be a positive number, not {limit}")
-    rows = store.entity_summaries(provisional=new, type=type)
-    seen = [SeenEntity(entity, sum(n for _, n in spellings), spellings) for entity, spellings in rows]
-    return seen[:limit] if limit is not None else seen
+
+
+def resolved_by_curation(store: Store, path: str | Path) -> dict[str, Entity]:
+    """The provisional entities of the ledger that the user's gazetteer file now names: provisional
+    id -> the entity of the file one of its spellings resolves to (exactly, by case or by
+    transliteration key; never by a fuzzy guess). Their reports keep the provisional entity until
+    ``reextract`` reads them again, but they await no more curation."""
+    user = UserFile.read(Path(path))
+    curated = {str(r["id"]) for r in user.records}
+    if not curated:
+        return {}
+    resolved: dict[str, Entity] = {}
+    for row in seen_entities(store, new=True):
+        for spelling in dict.fromkeys([row.entity.name, *(s for s, _ in row.spellings)]):
+            found = user.gazetteer.lookup(spelling, fuzzy=False)
+            if found is not None and not found.provisional and found.id in curated:
+                resolved[row.entity.id] = found
+                break
+    return resolved
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -157,7 +170,7 @@ def add_entity(
         raise CurationError("an entity needs a name")
     if type not in ENTITY_TYPES:
         raise CurationError(f"unknown entity type {type!r}; choose one of {', '.join(sorted(ENTITY_TYPES))}")
-    user = _UserFile.read(Path(path))
+    user = UserFile.read(Path(path))
     gazetteer = user.gazetteer
     new_id = entity_id.strip() if entity_id else _slug(name)
     if not new_id:
@@ -168,12 +181,14 @@ def add_entity(
         raise CurationError(f"entity id {new_id!r} already exists; add spellings with `trucewatch entities alias`")
     record: dict[str, Any] = {"id": new_id, "name": name, "type": type}
     spellings = _unique([name, *aliases])
-    _refuse_conflicts(gazetteer, spellings, allowed={new_id})
-    if len(spellings) > 1:
-        record["aliases"] = spellings[1:]
     if country is not None:
         record["country"] = _country(gazetteer, country)
     record.update(_coordinates(type, lat, lon))
+    new = Entity(id=new_id, name=name, type=type, country=record.get("country"), lat=record.get("lat"),
+                 lon=record.get("lon"))
+    refuse_conflicts(gazetteer, spellings, allowed={new_id}, target=new)
+    if len(spellings) > 1:
+        record["aliases"] = spellings[1:]
     user.records.append(record)
     return Edit(user.path, user.write().get(new_id), spellings)
 
@@ -185,12 +200,46 @@ def add_aliases(path: str | Path, entity: str, aliases: Sequence[str]) -> Edit:
     spellings = _unique(aliases)
     if not spellings:
         raise CurationError("give at least one alias")
-    user = _UserFile.read(Path(path))
+    user = UserFile.read(Path(path))
     gazetteer = user.gazetteer
     target = _find(gazetteer, entity)
-    _refuse_conflicts(gazetteer, spellings, allowed={target.id})
+    refuse_conflicts(gazetteer, spellings, allowed={target.id}, target=target)
     added = user.add_aliases(target, spellings)
     return Edit(user.path, user.write().get(target.id), added)
+
+
+def remove_aliases(path: str | Path, entity: str, aliases: Sequence[str]) -> Edit:
+    """Take spellings the user's file gave an entity away again (undoing ``alias`` or ``merge``).
+
+    Refused, with nothing written: a spelling the entity does not have, its canonical name, and a
+    shipped spelling (a user file adds to the shipped gazetteer and cannot remove from it)."""
+    spellings = _unique(aliases)
+    if not spellings:
+        raise CurationError("give at least one alias to remove")
+    path = Path(path)
+    if not path.is_file():
+        raise CurationError(f"{path}: no user gazetteer file, so no spelling of yours to remove")
+    user = UserFile.read(path)
+    target = _find(user.gazetteer, entity)
+    record = next((r for r in user.records if r.get("id") == target.id), None)
+    own = [str(a) for a in (record or {}).get("aliases") or []]
+    shipped = Gazetteer.load().entities.get(target.id)
+    for spelling in spellings:
+        if spelling == target.name:
+            raise CurationError(f"{spelling!r} is the name of {target.name} ({target.id}), not an alias")
+        if spelling in own:
+            continue
+        if shipped is not None and spelling in (shipped.name, *shipped.aliases):
+            raise CurationError(f"{spelling!r} is a shipped spelling of {target.name} ({target.id}); a user "
+                                f"gazetteer adds spellings and cannot remove shipped ones")
+        raise CurationError(f"{spelling!r} is not a spelling of {target.name} ({target.id}) in {path}")
+    assert record is not None  # every spelling was found in it
+    record["aliases"] = [a for a in own if a not in spellings]
+    if not record["aliases"]:
+        del record["aliases"]
+    if set(record) == {"id"}:  # an update record left with nothing to update
+        user.records.remove(record)
+    return Edit(user.path, user.write().get(target.id), [], spellings)
 
 
 def merge_entity(path: str | Path, source: str, into: str, store: Store | None = None) -> Edit:
@@ -201,7 +250,7 @@ def merge_entity(path: str | Path, source: str, into: str, store: Store | None =
     relations that pointed at it pointed at ``into``. Shipped and world entities cannot be removed
     by a user file, so they cannot be merged away; add their spellings with :func:`add_aliases`.
     """
-    user = _UserFile.read(Path(path))
+    user = UserFile.read(Path(path))
     gazetteer = user.gazetteer
     target = _find(gazetteer, into)
     try:
@@ -215,7 +264,7 @@ def merge_entity(path: str | Path, source: str, into: str, store: Store | None =
             f"{merged.name} ({merged.id}) is not defined in {user.path} and cannot be removed; "
             f"add its spellings to {target.name} with `trucewatch entities alias`")
     spellings = _unique([merged.name, *merged.aliases])
-    _refuse_conflicts(gazetteer, spellings, allowed={target.id, merged.id})
+    refuse_conflicts(gazetteer, spellings, allowed={target.id, merged.id}, target=target)
     relations = [r for r in merged.relations if r["target"] != target.id]
     user.remove(merged.id, into=target.id)
     added = user.add_aliases(target, spellings, relations)
@@ -298,149 +347,3 @@ def _provisional(store: Store | None, ref: str) -> Entity:
             return entity
     raise CurationError(
         f"unknown entity {ref!r}: neither in the gazetteer nor a provisional entity of the ledger")
-
-
-def _refuse_conflicts(gazetteer: Gazetteer, spellings: Sequence[str], allowed: set[str]) -> None:
-    """Refuse a spelling that the gazetteer would already take for an entity not in ``allowed``:
-    the same text (as written for abbreviations, case-folded otherwise) or the same transliteration
-    key with a compatible spelling, i.e. what a lookup would match before any fuzzy step."""
-    wanted = [(s, is_case_sensitive(s), s.casefold(), translit_key(s)) for s in spellings]
-    for surface, entity, case_sensitive in gazetteer.surface_forms():
-        if entity.id in allowed:
-            continue
-        folded, key = surface.casefold(), translit_key(surface)
-        for spelling, abbreviation, spelling_folded, spelling_key in wanted:
-            if case_sensitive or abbreviation:
-                same = spelling == surface
-            else:
-                same = spelling_folded == folded or (
-                    spelling_key == key and same_spelling_family(spelling, surface))
-            if same:
-                raise CurationError(f"{spelling!r} already names {entity.name} ({entity.id})")
-
-
-class _Dumper(yaml.SafeDumper):
-    """Writes the layout of ``entities.yaml``: records as blocks, lists of names and relations on
-    one line each, so that the file stays readable and diffs stay small."""
-
-
-def _represent_list(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
-    flow = all(not isinstance(x, dict | list) for x in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flow)
-
-
-def _represent_dict(dumper: yaml.SafeDumper, data: dict[str, Any]) -> yaml.Node:
-    flow = "id" not in data and all(not isinstance(v, dict | list) for v in data.values())
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
-
-
-_Dumper.add_representer(list, _represent_list)
-_Dumper.add_representer(dict, _represent_dict)
-
-
-@dataclass
-class _UserFile:
-    """The user's gazetteer file as data: its leading comments, its records, its other sections."""
-
-    path: Path
-    header: str
-    records: list[dict[str, Any]]
-    sections: dict[str, Any]
-    gazetteer: Gazetteer  # shipped entities plus this file as it was read
-
-    @classmethod
-    def read(cls, path: Path) -> _UserFile:
-        if not path.exists():
-            if not path.parent.is_dir():
-                raise CurationError(f"{path}: directory {path.parent} does not exist")
-            return cls(path, _HEADER, [], {}, Gazetteer.load())
-        try:  # a malformed file is refused here, before anything is changed
-            gazetteer = Gazetteer.load(extra=[path])
-        except GazetteerError as e:
-            if str(path) in str(e):
-                raise
-            raise GazetteerError(f"{path}: {e}") from e  # some load errors name the entity, not the file
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines(keepends=True)
-        leading = next((i for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")),
-                       len(lines))
-        header = "".join(lines[:leading]).strip("\n")
-        data = yaml.safe_load(text)
-        sections = {k: v for k, v in data.items() if k not in ("version", "entities")}
-        return cls(path, header + "\n" if "#" in header else _HEADER, list(data.get("entities") or []), sections,
-                   gazetteer)
-
-    def defined_ids(self) -> set[str]:
-        """Ids this file creates, as opposed to shipped ones it only updates."""
-        return {str(r["id"]) for r in self.records} - set(Gazetteer.load().entities)
-
-    def remove(self, entity_id: str, *, into: str) -> None:
-        """Drop the records of ``entity_id`` and point relations that targeted it at ``into``."""
-        self.records = [r for r in self.records if r.get("id") != entity_id]
-        for record in self.records:
-            relations = [dict(r, target=into) if r.get("target") == entity_id else r
-                         for r in record.get("relations") or []]
-            relations = [r for r in relations if r["target"] != record["id"]]  # into is not related to itself
-            if relations:
-                record["relations"] = _unique_dicts(relations)
-            else:
-                record.pop("relations", None)
-
-    def add_aliases(
-        self, target: Entity, spellings: Sequence[str], relations: Sequence[dict[str, Any]] = ()
-    ) -> list[str]:
-        """Give ``target`` the spellings (and relations) it lacks, in its record of this file,
-        else in a new record: an update of a shipped entity, or a copy of a world place (the
-        gazetteer only takes aliases on its own records). Returns the spellings added."""
-        known = {target.name, *target.aliases}
-        added = [s for s in spellings if s not in known]
-        new_relations = [r for r in relations if r not in target.relations]
-        if not added and not new_relations:
-            return []
-        record = next((r for r in self.records if r.get("id") == target.id), None)
-        if record is None:
-            record = {"id": target.id}
-            if target.id not in self.gazetteer.entities:
-                record.update({k: v for k, v in (("name", target.name), ("type", target.type),
-                                                 ("aliases", list(target.aliases)), ("country", target.country),
-                                                 ("province", target.province), ("lat", target.lat),
-                                                 ("lon", target.lon)) if v not in (None, "", [])})
-            self.records.append(record)
-        if added:
-            record["aliases"] = [*(record.get("aliases") or []), *added]
-        if new_relations:
-            record["relations"] = _unique_dicts([*(record.get("relations") or []), *new_relations])
-        return added
-
-    def write(self) -> Gazetteer:
-        """Write the file atomically after checking that it loads; returns the gazetteer it makes."""
-        records = [{k: r[k] for k in _FIELD_ORDER if k in r} for r in self.records]
-        document = {"version": SUPPORTED_VERSION, "entities": records, **self.sections}
-        body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-        body = body.replace("\n- id: ", "\n\n- id: ")  # a blank line between records, as in entities.yaml
-        # A sibling file replaced in one step: readers see the old file or the new, never half of one.
-        # Opened like any new file (the umask decides its mode), then given the old file's mode.
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        try:
-            with tmp.open("x", encoding="utf-8") as fh:
-                fh.write(self.header + body)
-            if self.path.exists():
-                shutil.copymode(self.path, tmp)
-            try:
-                gazetteer = Gazetteer.load(extra=[tmp])
-            except GazetteerError as e:
-                raise CurationError(str(e).replace(str(tmp), str(self.path))) from e
-            os.replace(tmp, self.path)
-        except OSError as e:
-            raise GazetteerError(f"{self.path}: cannot write gazetteer file: {e.strerror}") from e
-        finally:
-            tmp.unlink(missing_ok=True)
-        return gazetteer
-
-
-def _unique_dicts(items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    for item in items:
-        if item not in out:
-            out.append(item)
-    return out

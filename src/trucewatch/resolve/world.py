@@ -21,7 +21,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable, Mapping
-from functools import cached_property
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -156,21 +156,34 @@ class World:
             lon=float(lon),
         )
 
-    @cached_property
+    @property
     def _places(self) -> list[list[str]]:
-        """The shipped places, one row each: kind, name, country code, admin1, admin2, latitude, longitude,
-        population, lookup keys (rows in file order, so that a row number is a stable id)."""
-        data = resources.files("trucewatch").joinpath("data/places.tsv.gz").read_bytes()
-        return [line.split("\t") for line in gzip.decompress(data).decode("utf-8").splitlines()]
+        return _shipped_places()
 
-    @cached_property
+    @property
     def _place_names(self) -> dict[str, list[int]]:
-        """Place rows by the lookup key of each of their names, towns first, most populous first."""
-        index: dict[str, list[int]] = {}
-        for k, row in enumerate(self._places):
-            for key in row[8].split("|"):
-                index.setdefault(key, []).append(k)
-        for rows in index.values():
-            if len(rows) > 1:  # a town before the province named after it, then by population
-                rows.sort(key=lambda k: (self._places[k][0] != "city", -int(self._places[k][7])))
-        return index
+        return _shipped_place_index()
+
+
+# The shipped places are the same for every World (each gazetteer with a user file makes its own):
+# read and indexed once per process, not once per gazetteer (about two seconds each time).
+@cache
+def _shipped_places() -> list[list[str]]:
+    """The shipped places, one row each: kind, name, country code, admin1, admin2, latitude, longitude,
+    population, lookup keys (rows in file order, so that a row number is a stable id)."""
+    data = resources.files("trucewatch").joinpath("data/places.tsv.gz").read_bytes()
+    return [line.split("\t") for line in gzip.decompress(data).decode("utf-8").splitlines()]
+
+
+@cache
+def _shipped_place_index() -> dict[str, list[int]]:
+    """Place rows by the lookup key of each of their names, towns first, most populous first."""
+    places = _shipped_places()
+    index: dict[str, list[int]] = {}
+    for k, row in enumerate(places):
+        for key in row[8].split("|"):
+            index.setdefault(key, []).append(k)
+    for rows in index.values():
+        if len(rows) > 1:  # a town before the province named after it, then by population
+            rows.sort(key=lambda k: (places[k][0] != "city", -int(places[k][7])))
+    return index
