@@ -75,6 +75,14 @@ CASES = [
     case("The mission will leave the region next month.", "2025-08-22", "next month", "2025-09 month point"),
     case("She plans a visit early next month.", "2023-04-28", "early next month", "2023-05 month point"),
     case("Attacks doubled last year.", MON_OCT, "last year", "2019 year point"),
+    # --- a month (or day) of the year before, of this year, of the next: the year word decides the year ---
+    case("In March last year the gunmen raided a prison.", MON_OCT, "In March last year", "2019-03 month point"),
+    case("The port has been blockaded since November last year.", MON_OCT,
+         "since November last year", "2019-11 month range"),
+    case("Talks resumed on 3 February this year.", MON_OCT, "on 3 February this year", "2020-02-03 day point"),
+    case("Elections are due in May next year.", MON_OCT, "in May next year", "2021-05 month point"),
+    # ... but a year word that starts its own clause is not the month's year
+    case("In May, last year's truce collapsed.", MON_OCT, "In May", "2020-05 month point"),
     case("So far this year the rebels have fired 40 shells.", "2021-06-30",
          "So far this year", "2021 year point"),
     case("Troops may leave next year.", MON_OCT, "next year", "2021 year point"),

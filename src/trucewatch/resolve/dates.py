@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from calendar import monthrange
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from trucewatch.resolve.timex import (
@@ -155,6 +155,11 @@ def _calendar(f: CalendarDate, pivot: dt.date | None, reference: dt.date | None,
         return _month(f.year, f.month)
     if f.year is not None:
         return _year(f.year)
+    if f.year_offset is not None:
+        if reference is None:
+            return None
+        return _calendar(replace(f, year=reference.year + f.year_offset, year_offset=None), pivot, reference,
+                         direction)
     if pivot is None or f.month is None:
         return None
     if f.day is not None:

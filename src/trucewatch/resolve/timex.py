@@ -47,6 +47,7 @@ class CalendarDate:
     weekday: int | None = None  # a weekday written beside the date (0 = Monday): picks year or reading
     which: Which | None = None  # "last October", "next March"
     end_of: bool = False  # "the end of March": as a deadline it falls on the last day
+    year_offset: int | None = None  # "October last year": -1; the year is the reference's plus this
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,7 @@ _GAP_DATE_THEN_TIME = re.compile(r"\s*,?\s*(?:at\s+)?(?:around\s+|about\s+)?", _
 _GAP_DATE_THEN_PAREN = re.compile(r"\s*\(\s*")
 _GAP_WEEKDAY_THEN_DATE = re.compile(r"\s*,?\s*(?:the\s+)?", _FLAGS)
 _GAP_APPOSITION = re.compile(r"\s*,\s*")
+_GAP_DATE_THEN_YEAR = re.compile(r"\s+(?:of\s+)?", _FLAGS)
 
 
 def _number(word: str, lex: _Lexicon) -> int | None:
@@ -685,6 +687,10 @@ def _join(text: str, a: Tagged, b: Tagged) -> Tagged | None:
             return Tagged(a.start, b.end, fa)
         if _GAP_DATE_THEN_PAREN.fullmatch(gap) and re.match(r"\s*\)", text[b.end:]):
             return Tagged(a.start, text.index(")", b.end) + 1, fa)
+    if isinstance(fa, CalendarDate) and fa.month is not None and fa.year is None and fa.which is None \
+            and isinstance(fb, PeriodOffset) and fb.unit == "year" and fb.offset is not None \
+            and fb.part is None and not fb.end_of and _GAP_DATE_THEN_YEAR.fullmatch(gap):
+        return Tagged(a.start, b.end, replace(fa, year_offset=fb.offset))  # "May last year", "7 June this year"
     if isinstance(fa, Weekday) and isinstance(fb, CalendarDate) and fb.day is not None \
             and _GAP_WEEKDAY_THEN_DATE.fullmatch(gap):
         return Tagged(a.start, b.end, replace(fb, weekday=fa.weekday))
