@@ -174,7 +174,10 @@ def query_mix(n: int, rng: random.Random, store_path: Path) -> list[tuple[str, d
                 ("place", 0.15, lambda: rng.choice(places)),
                 ("country", 0.2, lambda: rng.choice(countries)),
                 ("since", 0.35, lambda: f"{rng.randrange(2015, 2025)}-{rng.randrange(1, 13):02d}"),
-                ("text", 0.1, lambda: rng.choice(("officials", "rocket*", "carried out", "airstrike"))),
+                # words of the evidence: a place, a group's name or a month (every generated sentence says
+                # "officials said", so searching for that would be a scan of every event, not a search)
+                ("text", 0.1, lambda: rng.choice((rng.choice(places).split()[0], rng.choice(actors).split()[-1],
+                                                   rng.choice(("January", "June", "October"))))),
                 ("contested", 0.1, lambda: "true"),
                 ("background", 0.1, lambda: rng.choice(("true", "false")))):
             if rng.random() < chance:

@@ -111,3 +111,11 @@ def test_web_views_queries_summary_adds_up(ledger_db: Path) -> None:
             queries.summary(store, EventFilters(), "year")  # type: ignore[arg-type]
         with pytest.raises(ValueError, match="real date"):
             queries.event_page(store, EventFilters(since="2021-02-30"), limit=1)
+
+
+@pytest.mark.parametrize("words", ["rock\x00ets", '"', "*", "AND OR NOT", "-", "Ø"])
+def test_web_views_queries_any_words_are_searchable(ledger_db: Path, words: str) -> None:
+    """Words are words, never FTS syntax: a NUL, quotes and operators give an answer, not an error."""
+    with Store(ledger_db) as store:
+        rows, total = queries.event_page(store, EventFilters(text=words), limit=5)
+    assert total is not None and total >= len(rows)

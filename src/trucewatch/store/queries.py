@@ -105,7 +105,8 @@ class EventFilters:
             # reads directly (for a long one, scanning the table costs less than a lookup per row).
             where.append("m.date BETWEEN ? AND ?")
             params += [self.since[:4], self.until[:4] + "~"]
-        if self.text is not None and (query := _fts_query(self.text)) is not None:
+        # A NUL ends FTS5's reading of a query string: as a separator it means what it means to a reader.
+        if self.text is not None and (query := _fts_query(self.text.replace("\x00", " "))) is not None:
             where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
                          "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
             params.append(query)
@@ -308,19 +309,33 @@ def summary(store: Store, filters: EventFilters, unit: Unit = "week") -> tuple[T
 
 
 def map_points(store: Store, filters: EventFilters) -> list[MapPoint]:
-    """The kept events grouped by spot and type, then those placed only by country, grouped by
-    country and type, most events first: what a map draws without sending every event (one scan)."""
+    """The kept events grouped by spot (coordinates to 0.01°) and type, then those placed only by
+    country, grouped by country and type, most events first: what a map draws without sending every
+    event. One scan, grouped on the stored coordinates; spots are rounded and joined here."""
     where, params = filters.where(by_date=True)
     rows = _conn(store).execute(
-        f"""SELECT round(m.lat, 2) AS la, round(m.lon, 2) AS lo, min(m.location) AS place,
-                   CASE WHEN m.lat IS NULL OR m.lon IS NULL THEN m.country END AS alone, min(m.country) AS country,
+        f"""SELECT m.lat, m.lon, min(m.location) AS place, min(m.country) AS country,
+                   CASE WHEN m.lat IS NULL OR m.lon IS NULL THEN m.country END AS alone,
                    m.type, count(*) AS n, coalesce(sum(m.killed), 0) AS k, coalesce(sum(m.injured), 0) AS i
             FROM merged_events m WHERE {where} AND ((m.lat IS NOT NULL AND m.lon IS NOT NULL) OR m.country IS NOT NULL)
-            GROUP BY la, lo, alone, m.type ORDER BY alone IS NOT NULL, n DESC, la, lo, alone, m.type""",
-        params).fetchall()
-    return [MapPoint(r["la"], r["lo"], r["place"], r["country"], r["type"], r["n"], r["k"], r["i"])
-            if r["alone"] is None else MapPoint(None, None, None, r["alone"], r["type"], r["n"], r["k"], r["i"])
-            for r in rows]
+            GROUP BY m.lat, m.lon, alone, m.type""", params).fetchall()
+    groups: dict[tuple[Any, ...], list[Any]] = {}
+    for r in rows:
+        if r["alone"] is None:
+            key: tuple[Any, ...] = (round(r["lat"], 2), round(r["lon"], 2), None, r["type"])
+            first = [r["place"], r["country"]]
+        else:
+            key, first = (None, None, r["alone"], r["type"]), [None, r["alone"]]
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [*first, r["n"], r["k"], r["i"]]
+        else:
+            found[0] = min(filter(None, (found[0], r["place"])), default=None)
+            found[2:] = [found[2] + r["n"], found[3] + r["k"], found[4] + r["i"]]
+    points = [MapPoint(lat, lon, place, country, type_, n, k, i)
+              for (lat, lon, _, type_), (place, country, n, k, i) in groups.items()]
+    points.sort(key=lambda p: (p.lat is None, -p.events, p.lat or 0, p.lon or 0, p.country or "", p.type))
+    return points
 
 
 def document_page(store: Store, *, limit: int, offset: int = 0) -> tuple[list[DocumentRow], int]:

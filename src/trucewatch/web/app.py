@@ -65,6 +65,8 @@ def create_app(db: str | Path, *, token: str | None = None, gazetteer: str | Pat
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
             ledger.warm()
+            for name in pages.templates.env.list_templates():  # compiled now, not on the first visits
+                pages.templates.env.get_template(name)
         yield
         ledger.close()
 

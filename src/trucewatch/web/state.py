@@ -20,7 +20,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from trucewatch.errors import StoreError, TrucewatchError
-from trucewatch.ledger import Truce, build_truces
+from trucewatch.ledger import Truce
 from trucewatch.models import IngestStats
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
@@ -43,7 +42,7 @@ class TrucesPending(TrucewatchError):
 
 class _Build:
     """The truce records of one state of the database, built by a child process
-    (``python -m trucewatch.web.state DB GAZETTEER AS_OF OUT``) that writes them to a file."""
+    (``python -m trucewatch.web.truce_builder DB GAZETTEER AS_OF OUT``) that writes them to a file."""
 
     def __init__(self, fingerprint: Fingerprint, path: Path, gazetteer: Path | None, as_of: str | None) -> None:
         self.fingerprint = fingerprint
@@ -53,7 +52,7 @@ class _Build:
         self._truces: list[Truce] | None = None
         self._error: str | None = None
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "trucewatch.web.state", str(path), str(gazetteer or "-"), as_of or "-",
+            [sys.executable, "-m", "trucewatch.web.truce_builder", str(path), str(gazetteer or "-"), as_of or "-",
              str(self._out)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         threading.Thread(target=self._collect, name="trucewatch-truces", daemon=True).start()
 
@@ -87,7 +86,7 @@ class _Build:
             self._proc.kill()
 
 
-def _gazetteer(path: Path | None) -> Gazetteer:
+def gazetteer_for(path: Path | None) -> Gazetteer:
     """The gazetteer ingest reads (shipped + the user's file as settings find it); with the server's
     ``--gazetteer``, that file, which curation creates if it does not exist yet."""
     from trucewatch.resolve.curation import load_gazetteer
@@ -95,24 +94,6 @@ def _gazetteer(path: Path | None) -> Gazetteer:
     if path is None:
         return load_gazetteer()
     return Gazetteer.load(extra=[path] if path.is_file() else [])
-
-
-def _main(argv: list[str]) -> None:
-    """The builder process: build the truce records of ``DB`` and pickle them to ``OUT``."""
-    db, gazetteer, as_of, out = argv
-    os.nice(10)  # background work: requests to the server come first
-    parent = os.getppid()
-
-    def orphaned() -> None:  # the server is gone (killed): its records are of no use to anyone
-        while os.getppid() == parent:
-            time.sleep(1)
-        os._exit(1)
-
-    threading.Thread(target=orphaned, daemon=True).start()
-    with Store(db) as store:
-        truces = build_truces(store, _gazetteer(None if gazetteer == "-" else Path(gazetteer)),
-                              None if as_of == "-" else as_of)
-    Path(out).write_bytes(pickle.dumps(truces))
 
 
 @dataclass
@@ -128,6 +109,7 @@ class Ledger:
     gazetteer_file: Path | None = None
     _builds: dict[str | None, _Build] = field(default_factory=dict, init=False, repr=False)
     _views: dict[tuple[Any, ...], Any] = field(default_factory=dict, init=False, repr=False)
+    _flights: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict, init=False, repr=False)
     _local: threading.local = field(default_factory=threading.local, init=False, repr=False)
     _stores: list[Store] = field(default_factory=list, init=False, repr=False)
     _gazetteer: Gazetteer | None = field(default=None, init=False, repr=False)
@@ -165,15 +147,22 @@ class Ledger:
         return self._cached(("map", filters), lambda store: queries.map_points(store, filters))
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[Store], Any]) -> Any:
+        """The value of ``key`` for the database as it is, computed once: a request that asks while
+        another computes it waits for that result instead of scanning the ledger a second time."""
         key = (self.fingerprint(), *key)
-        found = self._views.get(key)
-        if found is None:
-            with self.store() as store:
-                found = compute(store)
-            with self._cache_lock:
-                if len(self._views) >= 128:  # oldest first out
-                    self._views.pop(next(iter(self._views)))
-                self._views[key] = found
+        with self._cache_lock:
+            flight = self._flights.setdefault(key, threading.Lock())
+        with flight:
+            found = self._views.get(key)
+            if found is None:
+                with self.store() as store:
+                    found = compute(store)
+                with self._cache_lock:
+                    if len(self._views) >= 128:  # oldest first out
+                        self._views.pop(next(iter(self._views)))
+                    self._views[key] = found
+        with self._cache_lock:
+            self._flights.pop(key, None)
         return found
 
     def fingerprint(self) -> Fingerprint:
@@ -192,7 +181,7 @@ class Ledger:
     def gazetteer(self) -> Gazetteer:
         """The shipped gazetteer plus the user's file (as ``trucewatch ingest`` reads it), loaded once."""
         if self._gazetteer is None:
-            self._gazetteer = _gazetteer(self.gazetteer_file)
+            self._gazetteer = gazetteer_for(self.gazetteer_file)
         return self._gazetteer
 
     def _build(self, as_of: str | None) -> _Build:
@@ -282,6 +271,3 @@ class Ledger:
                 self._gazetteer = None
                 self._extractor = None
 
-
-if __name__ == "__main__":
-    _main(sys.argv[1:])
