@@ -16,7 +16,11 @@ one transaction:
    (``values``, ``contradictions``).
 
 Only the document's own candidates and the merged events it joins are read: a new report costs
-what its neighbours in time cost, not what the whole ledger holds, and nothing is reprocessed.
+what its neighbours in time cost, not what the whole ledger holds, and nothing is reprocessed. A
+merged event that only gained reports keeps its independent sources and joins the newcomers to them
+through their own copy pairs (adding reports can only join sources); one that lost a report has them
+computed again from all its copy pairs. So the thousandth copy of a syndicated story reads its own
+thousand pairs, not the half million among all the copies.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from collections.abc import Sequence
 from trucewatch.merge.attribution import NamedSpan, attribute
 from trucewatch.merge.claims import attach, find_claims
 from trucewatch.merge.contradictions import find_contradictions
-from trucewatch.merge.copies import THRESHOLD, band_keys, jaccard, kept_text, shingles, signature, source_groups
+from trucewatch.merge.copies import CopyFinder, band_keys, fingerprint, kept_text, source_groups
 from trucewatch.merge.coref import DAY_SLACK, DEFAULT_SLACK, Knowledge, Mention, Profile, date_span, rank, score
 from trucewatch.merge.records import Attribution, Claim, MentionRecord
 from trucewatch.merge.values import merge_values
@@ -55,6 +59,12 @@ class Merger:
         self.knowledge = Knowledge(gazetteer or Gazetteer.load())
         self._cache: OrderedDict[int, tuple[MentionRecord, Mention]] = OrderedDict()
         self._profiles: OrderedDict[int, tuple[str, Profile]] = OrderedDict()
+        self._copy_finder = CopyFinder()
+
+    @property
+    def copy_comparisons(self) -> int:
+        """Exact comparisons of shingle sets made so far: the work copy detection costs."""
+        return self._copy_finder.comparisons
 
     def sync(self) -> list[Rejection]:
         """Merge every queued document; returns the documents whose merge failed (left unmerged and
@@ -76,6 +86,7 @@ class Merger:
 
     def _merge(self, doc_id: str) -> None:
         touched: set[int] = set()
+        joined: defaultdict[int, set[str]] = defaultdict(set)  # merged event -> reports that joined it
         orphans: list[MentionRecord] = []
         for merged_id in sorted(self.store.detach_document(doc_id) | set(self.store.dirty_merged())):
             orphans += self._recheck(merged_id)
@@ -87,15 +98,15 @@ class Merger:
             self._attribute(doc, rows, spans)
             lead = next((eid for eid, e in sorted(rows, key=lambda r: (r[1].sentence, r[0])) if not e.background),
                         None)
-            touched |= self._place([(eid, e, eid == lead) for eid, e in rows], doc.published)
+            touched |= self._place([(eid, e, eid == lead) for eid, e in rows], doc.published, joined)
             self._claims(doc, rows, spans)
         by_doc: dict[str, list[MentionRecord]] = defaultdict(list)
         for m in orphans:
             by_doc[m.event.doc_id].append(m)
         for items in by_doc.values():
-            touched |= self._place([(m.event_id, m.event, m.lead) for m in items], items[0].published)
+            touched |= self._place([(m.event_id, m.event, m.lead) for m in items], items[0].published, joined)
         for merged_id in sorted(touched):
-            self._refresh(merged_id)
+            self._refresh(merged_id, joined.get(merged_id, set()))
 
     def _recheck(self, merged_id: int) -> list[MentionRecord]:
         """Re-join the mentions left in an event that lost one, in the order they were stored; the
@@ -119,9 +130,11 @@ class Merger:
         self._refresh(merged_id)
         return out
 
-    def _place(self, items: Sequence[tuple[int, Event, bool]], published: str | None) -> set[int]:
+    def _place(self, items: Sequence[tuple[int, Event, bool]], published: str | None,
+               joined: defaultdict[int, set[str]]) -> set[int]:
         """Give each of one report's events a merged event: the best candidate it joins, each
-        candidate taken by one event of the report at most (best scores first), else a new one."""
+        candidate taken by one event of the report at most (best scores first), else a new one.
+        ``joined`` records which report joined which merged event."""
         mentions = [Mention.of(eid, e, published) for eid, e, _ in items]
         options: list[tuple[float, int, int, int, float]] = []  # -score, rank, mention, merged id, score
         # Events that already hold a mention of this report: only orphans' reports have any.
@@ -148,6 +161,7 @@ class Merger:
                 merged_id = self.store.create_merged(m.type)
                 self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, None, m.evidence)
             touched.add(merged_id)
+            joined[merged_id].add(m.doc_id)
         return touched
 
     def _candidates(self, m: Mention) -> list[tuple[int, Profile]]:
@@ -176,16 +190,17 @@ class Merger:
             self._profiles.popitem(last=False)
         return profile
 
-    def _refresh(self, merged_id: int) -> None:
-        """Recompute a merged event from its mentions: sources, values, contradictions, profile."""
+    def _refresh(self, merged_id: int, joined: set[str] | None = None) -> None:
+        """Recompute a merged event from its mentions: sources, values, contradictions, profile.
+        ``joined``: the only change since its last refresh is that these reports joined it (None:
+        it may have lost reports too)."""
         pairs = self._mentions(merged_id)
         if not pairs:
             self.store.delete_merged(merged_id)
             return
         mentions = [record for record, _ in pairs]
         published = {m.event.doc_id: m.published or "" for m in mentions}
-        docs = sorted(published)
-        groups = source_groups(docs, self.store.copy_pairs(docs), first=lambda d: published[d])
+        groups = self._source_groups(mentions, published, joined)
         changed: dict[int, str] = {}
         for m in mentions:
             if m.source != groups[m.event.doc_id]:
@@ -198,6 +213,25 @@ class Merger:
             reports=len(published), sources=profile.sources, changed_sources=changed,
             contradictions=find_contradictions(mentions, self.knowledge),
             date_range=(span.lo.isoformat(), span.hi.isoformat()) if span else None)
+
+    def _source_groups(self, mentions: Sequence[MentionRecord], published: dict[str, str],
+                       joined: set[str] | None) -> dict[str, str]:
+        """Each report's independent source among one merged event's reports: the earliest of the
+        reports it is connected to by copy pairs among them (``copies.source_groups``).
+
+        When reports only joined the event, the stored sources stand for the groups before (each
+        tied to its earliest report, which is its source) and only the newcomers' own pairs are read:
+        adding reports can only join groups, and a joined group's earliest report is the earliest of
+        their sources. The result is what reading every pair gives, at the cost of the newcomers'."""
+        docs = sorted(published)
+        before = {m.event.doc_id: m.source for m in mentions if joined is not None and m.event.doc_id not in joined}
+        if joined is None or any(published.get(source) is None or before.get(source, source) != source
+                                 for source in before.values()):
+            return source_groups(docs, self.store.copy_pairs(docs), first=lambda d: published[d])
+        links = [(doc, source) for doc, source in before.items() if doc != source]
+        for doc in sorted(joined & published.keys()):
+            links += [(doc, other) for other, _ in self.store.copies_of(doc) if other in published]
+        return source_groups(docs, links, first=lambda d: published[d])
 
     def _mentions(self, merged_id: int) -> list[tuple[MentionRecord, Mention]]:
         """A merged event's mentions, oldest report first, each with what coreference reads of it;
@@ -221,18 +255,12 @@ class Merger:
     def _copies(self, doc: Document) -> list[str]:
         """Fingerprint the document and store its confirmed copies; returns every document whose
         copy relation to it changed (old and new copies), whose events' source counts may change."""
-        own = shingles(kept_text(doc.text, doc.removed))
-        fingerprint = signature(own)
-        keys = band_keys(fingerprint) if own else []  # empty texts would all share every key
-        self.store.replace_signature(doc.id, doc.content_hash, fingerprint.tobytes(), keys)
-        found: list[tuple[str, float]] = []
-        for other in self.store.band_candidates(keys, doc.id):
-            stored = self.store.document_text(other)
-            if stored is None:
-                continue
-            similarity = jaccard(own, shingles(kept_text(*stored)))
-            if similarity >= THRESHOLD:
-                found.append((other, similarity))
+        own = fingerprint(kept_text(doc.text, doc.removed))
+        keys = band_keys(own.minhash) if own else []  # empty texts would all share every key
+        self.store.replace_signature(doc.id, doc.content_hash, own.minhash.tobytes(), keys)
+        found = self._copy_finder.find(doc.id, own, lambda: self.store.band_candidates(keys, doc.id),
+                                       text_of=self.store.document_text, copies_of=self.store.copies_of,
+                                       pending=self.store.merge_queue)
         old = self.store.replace_copies(doc.id, found)
         return sorted(set(old) | {other for other, _ in found})
 
