@@ -16,7 +16,8 @@ input. A document whose text and metadata are unchanged is not extracted again, 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import cast
 
@@ -25,8 +26,8 @@ from trucewatch.extract.extractor import Extractor
 from trucewatch.ingest import read_paths
 from trucewatch.ledger.stored import refresh_truces
 from trucewatch.merge.sync import Merger
-from trucewatch.models import Document, Entity, Event, IngestStats, Rejection, Sentence
-from trucewatch.nlp.analyse import AnalysedSentence
+from trucewatch.models import Document, Entity, Event, IngestStats, Rejection, Removal, Sentence
+from trucewatch.nlp.paragraphs import text_pieces
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
 
@@ -34,20 +35,47 @@ Progress = Callable[[str], None]
 
 
 def extract_document(doc: Document, extractor: Extractor) -> tuple[list[tuple[str, str, int, int]], list[Entity]]:
-    """Fill ``doc.sentences`` and ``doc.events``; return its entity mentions and the entities named."""
-    events, sentences = extractor.extract(doc)
-    doc.sentences = [Sentence(s.idx, s.start, s.end, s.text) for s in sentences]
-    return _entity_mentions(sentences)
+    """Fill ``doc.sentences`` and ``doc.events``; return its entity mentions and the entities named.
 
-
-def _entity_mentions(sentences: list[AnalysedSentence]) -> tuple[list[tuple[str, str, int, int]], list[Entity]]:
+    A text longer than ``PIECE_CHARS`` is read in pieces (cut at paragraph breaks, else after a
+    sentence): reading a report does some work per sentence for every sentence before it, so one long
+    text would cost the square of its length; in pieces of bounded length its cost grows with its
+    length. Each piece is read as a report of its own, with the report's date and metadata (the title
+    only for the first), and its offsets and sentence numbers are moved to point into the whole text.
+    """
     mentions: list[tuple[str, str, int, int]] = []
     entities: dict[str, Entity] = {}
-    for s in sentences:
-        for m in s.entities:
-            mentions.append((m.entity.id, m.surface, m.char_start, m.char_end))
-            entities[m.entity.id] = m.entity
+    doc.sentences, events = [], []
+    for start, piece in _pieces(doc):
+        found, sentences = extractor.extract(piece)
+        base = len(doc.sentences)
+        doc.sentences += [Sentence(base + s.idx, start + s.start, start + s.end, s.text) for s in sentences]
+        for e in found:
+            e.doc_id, e.sentence, e.mentions = doc.id, base + e.sentence, [base + i for i in e.mentions]
+            e.start, e.end = (start + e.start, start + e.end) if e.start >= 0 else (e.start, e.end)
+            events.append(e)
+        for s in sentences:
+            for m in s.entities:
+                mentions.append((m.entity.id, m.surface, start + m.char_start, start + m.char_end))
+                entities[m.entity.id] = m.entity
+    doc.events = events
     return mentions, list(entities.values())
+
+
+PIECE_CHARS = 120_000  # longer than any report of the annotated corpora (their longest: 104,313 characters)
+
+
+def _pieces(doc: Document) -> Iterator[tuple[int, Document]]:
+    """(offset, piece) of a report: the report itself when it is short enough to read whole."""
+    if len(doc.text) <= PIECE_CHARS:
+        yield 0, doc
+        return
+    for start, end in text_pieces(doc.text, PIECE_CHARS):
+        removed = [Removal(lo - start, hi - start, r.reason, r.text[lo - r.start:hi - r.start])
+                   for r in doc.removed if (lo := max(r.start, start)) < (hi := min(r.end, end))]
+        # The warnings list is shared: a note the extractor adds for one piece is the report's, once.
+        yield start, replace(doc, text=doc.text[start:end], title=doc.title if start == 0 else None,
+                             removed=removed, sentences=[], events=[], warnings=doc.warnings)
 
 
 def ingest(
