@@ -17,202 +17,48 @@ Hizballah, Kataeb Hizbullah; Ain al-Asad, Ayn al-Asad; Irbil, Erbil). A lookup t
 Precision comes before recall throughout: two different entities must never be merged, so the key
 keeps "Kataib Hezbollah" apart from "Hezbollah", a key shared by two entities names neither, and
 fuzzy matches must agree word by word.
+
+The keys themselves are :mod:`~trucewatch.resolve.spelling_keys`, the reading and checking of gazetteer
+files :mod:`~trucewatch.resolve.gazetteer_check`, and the typing of unknown names
+:mod:`~trucewatch.resolve.provisional`; their public names are also importable from here, where callers
+have always found them.
 """
 
 from __future__ import annotations
 
-import os.path
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
 
-from trucewatch.errors import GazetteerError
 from trucewatch.models import PLACE_TYPES, Entity
+from trucewatch.resolve.gazetteer_check import (  # noqa: F401  (re-exported, see above)
+    ENTITY_TYPES,
+    RELATION_TYPES,
+    SUPPORTED_VERSION,
+    read_files,
+)
+from trucewatch.resolve.provisional import ARABIC_GROUP_HEADS, describes_groups, provisional_entity  # noqa: F401  (re-exported)
+from trucewatch.resolve.spelling_keys import (  # noqa: F401  (re-exported)
+    FUZZY_MIN_TOKEN,
+    GENERIC_HEAD_KEYS,
+    fold_ascii,
+    fold_token,
+    fuzzy_compatible,
+    is_case_sensitive,
+    plain_key,
+    plain_words,
+    same_spelling_family,
+    slug,
+    translit_key,
+)
 from trucewatch.resolve.world import World
 
 Kind = Literal["actor", "place"]
-
-SUPPORTED_VERSION = 1
-# The shipped gazetteer: the founding conflict's actors and places, then the world's armed actors.
-SHIPPED_FILES = ("entities.yaml", "world_actors.yaml")
-RELATION_TYPES = frozenset(
-    {"member_of", "splinter_of", "backed_by", "leader_of", "spokesman_of", "part_of", "front_for"}
-)
-_RECORD_FIELDS = frozenset({"id", "name", "type", "aliases", "country", "province", "lat", "lon", "relations"})
-_DOCUMENT_FIELDS = frozenset({"version", "entities", "countries", "world_stop"})
-ENTITY_TYPES = frozenset(
-    {"state", "state force", "armed group", "umbrella group", "political party", "person",
-     "international organisation", "population", *PLACE_TYPES}
-)
-
-# --- transliteration keys ---------------------------------------------------------------------
-
-_APOSTROPHES = re.compile(r"['’‘`´ʿʾʼ]")
-_POSSESSIVE = re.compile(r"['’]s\b")
-# Arabic article joined by a hyphen, including its assimilated forms (ad-Din, as-Sadr, at-Tanf).
-_ARTICLE_PREFIX = re.compile(r"\b(?:al|el|ad|an|ar|as|ash|at|az)[-‐‑–](?=[^\W\d_])", re.IGNORECASE)
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_DROPPED_TOKENS = frozenset({"al", "el", "the"})
-_SPLIT_TOKENS = {
-    "airbase": ("air", "base"),
-    "airfield": ("air", "field"),
-    "oilfield": ("oil", "field"),
-    "gasfield": ("gas", "field"),
-}
-# Words whose spellings vary too much for the general rules, folded to one form each.
-_WORD_FAMILIES = (
-    (re.compile(r"^k[ae]t[ae](?:[ie]|y)b$"), "kataib"),  # Kataib, Kataeb, Ketaib, Katayb (Kata'ib once ' goes)
-    (re.compile(r"^h[ie]zb[aiou]ll?ah?$"), "hizbula"),  # Hezbollah, Hizbullah, Hizballah, Hizbollah
-    (re.compile(r"^m[ou]h[ae]mm?[ae]d$"), "muhamad"),  # Mohammed, Muhammad, Mohamed, Mohammad
-)  # each family's key is in folded form, so that misspellings of it still meet it fuzzily
-_DIGRAPHS = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"))
-# With doubled letters folded afterwards, these also fold ou/oo -> u, ee -> i and ck -> k.
-_LETTERS = str.maketrans({"q": "k", "c": "k", "e": "i", "o": "u"})
-_DOUBLED = re.compile(r"(.)\1+")
-
-
-def _fold_token(token: str) -> str:
-    """One lower-case ASCII word folded to its key form (see :func:`translit_key`)."""
-    if token[0] in "khm":
-        for pattern, family in _WORD_FAMILIES:
-            if pattern.match(token):
-                return family
-    if token.isdigit():
-        return token
-    if len(token) > 2 and token[-1] == "h" and token[-2] in "ae":  # ta marbuta: -ah, -eh
-        token = token[:-2] + "a"
-    for old, new in _DIGRAPHS:
-        if old in token:
-            token = token.replace(old, new)
-    token = token[0] + token[1:].replace("y", "i")
-    return _DOUBLED.sub(r"\1", token.translate(_LETTERS))
-
-
-def fold_ascii(text: str) -> str:
-    """Case and accents folded away: 'Ḩamāh' -> 'hamah'. The cheap first step of every key."""
-    if text.isascii():
-        return text.casefold()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def plain_words(name: str) -> list[str]:
-    """The words of a name with case, accents, article, possessive and punctuation gone, but the
-    spelling otherwise kept: "al-Qa'im" -> ["qaim"], "U.S. forces" -> ["us", "forces"]."""
-    text = name
-    if not text.isalnum():  # the regular expressions below only matter with punctuation about
-        text = _APOSTROPHES.sub("", _ARTICLE_PREFIX.sub("", _POSSESSIVE.sub("", text)))
-    tokens: list[str] = []
-    for token in _NON_ALNUM.split(fold_ascii(text)):
-        if token and token not in _DROPPED_TOKENS:
-            tokens.extend(_SPLIT_TOKENS.get(token, (token,)))
-    words: list[str] = []  # "u s" (from U.S.) -> "us": initials spelt with dots are one word
-    in_initials = False
-    for token in tokens:
-        initial = len(token) == 1 and token.isalpha()
-        if initial and in_initials:
-            words[-1] += token
-        else:
-            words.append(token)
-        in_initials = initial
-    return words
-
-
-def translit_key(name: str) -> str:
-    """A key on which the romanisations of one Arabic or Persian name meet.
-
-    Folds case and accents; drops the article (al-, el-, as-, at- ...; "the") and possessive 's;
-    folds hyphens, apostrophes and ayn/hamza marks; folds q/k, kh/k, dh/d, th/t, gh/g, ph/f,
-    ou/oo/u, ee/e/i, o/u, inner y/i, final -ah/-eh, doubled letters; and the word families
-    Kata'ib/Kataeb/Kataib and Hezbollah/Hizbullah/Hizballah. The key keeps every word (Kataib
-    Hezbollah -> "kataib hizbula", Hezbollah -> "hizbula"), so it never makes a name equal to a
-    part of another name.
-    """
-    return " ".join(_fold_token(t) for t in plain_words(name))
-
-
-_SHORT_WORD = 6  # one-word names shorter than this must be spelt alike to share an entity
-
-
-def same_spelling_family(query: str, candidate: str) -> bool:
-    """Whether a name may be taken for another name whose key it shares. The key folds q/k/c
-    and vowels and drops the article, so on one short word it meets ordinary words and first
-    names ('Read' and Riyadh both give 'riad', 'Kane' and Qaani 'kani', 'Omar' and al-Omar
-    'umar'): a one-word name shorter than six letters must be spelt the same up to case,
-    accents, punctuation and the h of a final -ah (Hama, Ḩamāh); a longer one must begin with
-    the same letter (Cazale is not Khazali). Names of several words are trusted to their key."""
-    words, other = plain_words(query), plain_words(candidate)
-    if len(words) != 1 or len(other) != 1:
-        return True
-    if len(words[0]) < _SHORT_WORD:
-        return _compact(query) == _compact(candidate)
-    return words[0][:1] == other[0][:1]
-
-
-def plain_key(name: str) -> str:
-    """:func:`plain_words` joined, each -ah as -a: how world names are matched."""
-    return " ".join(_without_final_h(w) for w in plain_words(name))
-
-
-def _without_final_h(word: str) -> str:
-    """Hama and Hamah are one spelling (the Arabic feminine ending -ah is written with or without h)."""
-    return word[:-1] if len(word) > 2 and word.endswith("ah") else word
-
-
-def _compact(name: str) -> str:
-    """A name's letters only, article included, -ah as -a: 'al-Qa'im' -> 'alqaim'."""
-    return _without_final_h(_NON_ALNUM.sub("", fold_ascii(_APOSTROPHES.sub("", name))))
-
-
-def is_case_sensitive(surface: str) -> bool:
-    """Abbreviations (no lower-case letter: KH, US, U.S., IZ, also "the UN") are matched only as written."""
-    words = [w for w in surface.split() if w.casefold() != "the"]
-    return any(c.isalpha() for w in words for c in w) and not any(c.islower() for w in words for c in w)
-
-
-# Head words that describe rather than name: "Kataib Hezbollah militia" is Kataib Hezbollah.
-_GENERIC_HEADS = frozenset(
-    {"militia", "militias", "group", "groups", "movement", "organization", "organisation", "faction",
-     "factions", "fighters", "militants", "members", "forces", "base", "city", "town", "area"}
-)
-_GENERIC_HEAD_KEYS = frozenset(translit_key(w) for w in _GENERIC_HEADS)
-_FUZZY_MIN_TOKEN = 6  # shorter words differ by one letter too often (Erbil/Irbid, Iraq/Iran)
-_FUZZY_MIN_SINGLE = 8  # a one-word name must be longer still (Slemani/Shimane, Guterres/Gutierrez)
-
-
-def _fuzzy_compatible(query: str, candidate: str) -> bool:
-    """True when two keys can be the same name misspelt: same number of words, each word equal or
-    (both long enough) one edit apart with the same first letter and not one the other plus an
-    ending, numbers equal, two edits at most. This is the guard that keeps near-miss names
-    (Hama/Hamas, Sadr/Sudani, Israel/Israeli) apart."""
-    q_tokens, c_tokens = query.split(), candidate.split()
-    if len(q_tokens) != len(c_tokens):
-        return False
-    if len(q_tokens) == 1 and len(query) < _FUZZY_MIN_SINGLE:
-        return False
-    edits = 0
-    for q, c in zip(q_tokens, c_tokens):
-        if q == c:
-            continue
-        if q.isdigit() or c.isdigit() or q[0] != c[0] or min(len(q), len(c)) < _FUZZY_MIN_TOKEN:
-            return False
-        if len(os.path.commonprefix([q, c])) >= min(len(q), len(c)) - 2:
-            return False  # a different ending makes another word, not a typo: Israel/Israeli, Americas/Americans
-        distance = Levenshtein.distance(q, c, score_cutoff=1)
-        if distance > 1:
-            return False
-        edits += distance
-    return 0 < edits <= 2
-
 
 # Phrases that wrap a name, tried when the whole phrase is unknown: (pattern, type the name must have).
 _TITLE = (r"(?:Prime Minister|Vice President|President|Foreign Minister|Defen[cs]e (?:Secretary|Minister)|"
@@ -235,37 +81,6 @@ def _is_of_type(entity: Entity, required: str | None) -> bool:
     if required == "actor":
         return not entity.is_place
     return entity.type == required
-
-
-# --- provisional entities ---------------------------------------------------------------------
-
-# First words of Arabic group names ("Saraya al-Fajr al-Jadid", "Liwa Abu al-Fadl al-Abbas"): "companies",
-# "brigades", "banner", "movement", "league", "army", "front", "partisans", "forces", "regiments".
-ARABIC_GROUP_HEADS = frozenset("saraya sarayat kataib katibat liwa alwiya harakat haraka asaib jaish jaysh jabhat "
-                               "ansar quwat firqat tashkil ashab".split())
-# Words around an unknown name that say what it is, most specific first.
-_TYPE_CUES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("military base", frozenset({"base", "bases", "airbase", "airport", "airfield", "camp", "garrison", "outpost"})),
-    ("province", frozenset({"province", "governorate", "provinces"})),
-    ("city", frozenset({"city", "town", "village", "subdistrict", "camp"})),
-    ("facility", frozenset({"embassy", "consulate", "compound", "oilfield", "plant", "refinery", "port", "bridge",
-                            "hospital", "school", "market", "mosque", "church", "hotel", "prison", "checkpoint",
-                            "square", "street", "road", "roundabout", "station", "university", "stadium"})),
-    ("district", frozenset({"district", "neighbourhood", "neighborhood", "quarter", "suburb"})),
-    ("region", frozenset({"region", "oblast", "state", "county", "governorate", "prefecture"})),
-    ("armed group", frozenset({"brigade", "brigades", "battalion", "battalions", "movement", "group", "militia",
-                               "faction", "front", "army", "companies", "resistance", "fighters"}) | ARABIC_GROUP_HEADS),
-)
-_PROVISIONAL_WINDOW = 3  # words either side of the name that are read for a cue
-
-
-def _describes_groups(e: Entity) -> bool:
-    """A description standing for unnamed groups ("Iran-backed militias"), not one group's name."""
-    return e.name.lower().endswith(("militias", "groups", "factions"))
-
-
-def _slug(text: str) -> str:
-    return "-".join(_NON_ALNUM.split(fold_ascii(_APOSTROPHES.sub("", text)))).strip("-")
 
 
 # --- the gazetteer ----------------------------------------------------------------------------
@@ -365,16 +180,13 @@ class Gazetteer:
         """An entity for an unknown capitalised name, typed from the words around it ("brigade",
         "movement", "group", "battalions" -> armed group; "base", "airport", "camp" -> military base;
         "province", "governorate" -> province; "city", "town", "village" -> city), marked provisional."""
-        name = re.sub(r"^(?:the)\s+", "", surface.strip(" \t\n.,;:'\"()"), flags=re.IGNORECASE)
-        own_words = [w.casefold() for w in re.findall(r"[^\W\d_]+", name)]
-        entity_type = _cue_type(own_words) or _cue_type(_neighbours(name, context)) or "unknown"
-        return Entity(id=f"provisional-{_slug(name)}", name=name, type=entity_type, provisional=True)
+        return provisional_entity(surface, context)
 
     def sponsored_in(self, e: Entity, country: str) -> Entity:
         """The country's own entity for a description of sponsored groups: "Iran-backed militias" in
         Iraq are "Iran-backed Iraqi militias" (same sponsor, that country), when the gazetteer has it;
         else ``e`` itself."""
-        if e.country or not _describes_groups(e):
+        if e.country or not describes_groups(e):
             return e
         for r in e.relations:
             if r.get("type") == "backed_by":
@@ -388,7 +200,7 @@ class Gazetteer:
         """Descriptions of one country's sponsored groups by (sponsor id, country), first listed first."""
         out: dict[tuple[str | None, str], Entity] = {}
         for x in self.entities.values():
-            if x.country and _describes_groups(x):
+            if x.country and describes_groups(x):
                 for r in x.relations:
                     if r.get("type") == "backed_by":
                         out.setdefault((r.get("target"), x.country), x)
@@ -441,11 +253,11 @@ class Gazetteer:
         words = plain_words(surface)
         if not words:
             return None
-        key = " ".join(_fold_token(w) for w in words)
+        key = " ".join(fold_token(w) for w in words)
         found = self._pick(self._key_forms(key, surface), kind, country, exact=False)
         if found is not None:
             return found
-        if len(words) > 1 and _fold_token(words[-1]) in _GENERIC_HEAD_KEYS:
+        if len(words) > 1 and fold_token(words[-1]) in GENERIC_HEAD_KEYS:
             head_less = " ".join(words[:-1])
             found = self._pick(self._key_forms(translit_key(head_less), head_less), kind, country, exact=False)
             if found is not None:
@@ -517,18 +329,18 @@ class Gazetteer:
 
     @cached_property
     def _fuzzy_choices(self) -> list[str]:
-        return [k for k in self._keys if len(k) >= _FUZZY_MIN_TOKEN]
+        return [k for k in self._keys if len(k) >= FUZZY_MIN_TOKEN]
 
     def _fuzzy(self, key: str, kind: Kind | None, country: str | None) -> Entity | None:
         """A misspelling of exactly one known name, or nothing: candidates come from rapidfuzz, then
-        each must pass :func:`_fuzzy_compatible`, and if they point at different entities none wins."""
-        if len(key) < _FUZZY_MIN_TOKEN:
+        each must pass :func:`fuzzy_compatible`, and if they point at different entities none wins."""
+        if len(key) < FUZZY_MIN_TOKEN:
             return None
         found: dict[str, Entity] = {}
         for candidate, _score, _ in process.extract(
             key, self._fuzzy_choices, scorer=fuzz.ratio, score_cutoff=80, limit=8
         ):
-            if _fuzzy_compatible(key, candidate):
+            if fuzzy_compatible(key, candidate):
                 entity = self._pick(self._keys[candidate], kind, country, exact=False)
                 if entity is not None:
                     found[entity.id] = entity
@@ -549,29 +361,6 @@ def _spellings(entity: Entity) -> Iterator[tuple[str, bool]]:
             yield surface, is_case_sensitive(surface)
 
 
-def _cue_type(words: Sequence[str]) -> str | None:
-    for entity_type, cues in _TYPE_CUES:
-        if any(w in cues for w in words):
-            return entity_type
-    return None
-
-
-def _neighbours(name: str, context: str) -> list[str]:
-    """The words just before and after the name in its sentence, nearest first."""
-    at = context.find(name)
-    if at < 0:
-        return []
-    before = re.findall(r"[^\W\d_]+", context[:at].casefold())[-_PROVISIONAL_WINDOW:]
-    after = re.findall(r"[^\W\d_]+", context[at + len(name):].casefold())[:_PROVISIONAL_WINDOW]
-    nearest: list[str] = []
-    for i in range(_PROVISIONAL_WINDOW):
-        if i < len(after):
-            nearest.append(after[i])
-        if i < len(before):
-            nearest.append(before[-1 - i])
-    return nearest
-
-
 # --- loading ----------------------------------------------------------------------------------
 
 
@@ -581,96 +370,5 @@ def _shipped() -> Gazetteer:
 
 
 def _build(extra: tuple[Path, ...]) -> Gazetteer:
-    data = resources.files("trucewatch").joinpath("data")
-    documents = [(f"{name} (shipped)", data.joinpath(name).read_text(encoding="utf-8")) for name in SHIPPED_FILES]
-    for path in extra:
-        try:
-            documents.append((str(path), path.read_text(encoding="utf-8")))
-        except OSError as e:
-            raise GazetteerError(f"{path}: cannot read gazetteer file: {e.strerror}") from e
-    entities: dict[str, Entity] = {}
-    country_notes: dict[str, dict[str, Any]] = {}
-    stop: set[str] = set()
-    shipped_count = len(entities)
-    for n, (source, text) in enumerate(documents):
-        if n == len(SHIPPED_FILES):
-            shipped_count = len(entities)
-        data = _parse(source, text)
-        for number, record in enumerate(data.get("entities") or [], 1):
-            _merge_record(entities, _entity(source, number, record))
-        for code, note in (data.get("countries") or {}).items():
-            country_notes.setdefault(str(code).upper(), {}).update(note)
-        stop.update(data.get("world_stop") or [])
-    _check_relations(entities)
-    # The user's new records go first, so that a spelling they share with a shipped record (a file
-    # for another war giving "parliament" to its own legislature) resolves to the user's record.
-    items = list(entities.items())
-    ordered = dict(items[shipped_count:] + items[:shipped_count])
-    return Gazetteer(ordered, country_notes, frozenset(plain_key(s) for s in stop))
-
-
-def _parse(source: str, text: str) -> dict[str, Any]:
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.YAMLError as e:
-        raise GazetteerError(f"{source}: not valid YAML: {e}") from e
-    if not isinstance(data, dict):
-        raise GazetteerError(f"{source}: expected a mapping with 'version' and 'entities'")
-    if data.get("version") != SUPPORTED_VERSION:
-        raise GazetteerError(f"{source}: version {data.get('version')!r} is not supported (expected {SUPPORTED_VERSION})")
-    unknown = set(data) - _DOCUMENT_FIELDS
-    if unknown:
-        raise GazetteerError(f"{source}: unknown sections {sorted(unknown)} (expected {sorted(_DOCUMENT_FIELDS)})")
-    return data
-
-
-def _entity(source: str, number: int, record: Any) -> Entity:
-    where = f"{source}: entity {number}"
-    if not isinstance(record, dict):
-        raise GazetteerError(f"{where}: expected a mapping")
-    unknown = set(record) - _RECORD_FIELDS
-    if unknown:
-        raise GazetteerError(f"{where} ({record.get('id')}): unknown fields {sorted(unknown)}")
-    if not record.get("id"):
-        raise GazetteerError(f"{where}: no id")
-    values = {f.name: record[f.name] for f in fields(Entity) if f.name in record}
-    values.setdefault("name", "")  # an update of a known id may give only what it changes
-    values.setdefault("type", "")
-    if values["type"] and values["type"] not in ENTITY_TYPES:
-        raise GazetteerError(f"{where} ({record['id']}): unknown type {values['type']!r}")
-    for axis, limit in (("lat", 90), ("lon", 180)):
-        value = values.get(axis)
-        if value is not None and (not isinstance(value, int | float) or abs(value) > limit):
-            raise GazetteerError(f"{where} ({record['id']}): {axis} must be a number within ±{limit}")
-    values["aliases"] = [str(a) for a in record.get("aliases") or []]
-    values["relations"] = list(record.get("relations") or [])
-    for relation in values["relations"]:
-        if not isinstance(relation, dict) or relation.get("type") not in RELATION_TYPES or not relation.get("target"):
-            raise GazetteerError(f"{where} ({record['id']}): bad relation {relation!r}")
-        for end in ("from", "to"):
-            if end in relation:
-                relation[end] = str(relation[end])
-    return Entity(**values)
-
-
-def _merge_record(entities: dict[str, Entity], new: Entity) -> None:
-    """A known id is updated (given fields replace, aliases and relations add); a new id is added."""
-    old = entities.get(new.id)
-    if old is None:
-        if not new.name or not new.type:
-            raise GazetteerError(f"entity {new.id}: a new entity needs a name and a type")
-        entities[new.id] = new
-        return
-    for f in ("name", "type", "country", "province", "lat", "lon"):
-        value = getattr(new, f)
-        if value is not None and value != "":
-            setattr(old, f, value)
-    old.aliases.extend(a for a in new.aliases if a not in old.aliases)
-    old.relations.extend(r for r in new.relations if r not in old.relations)
-
-
-def _check_relations(entities: dict[str, Entity]) -> None:
-    for entity in entities.values():
-        for relation in entity.relations:
-            if relation["target"] not in entities:
-                raise GazetteerError(f"entity {entity.id}: relation to unknown id {relation['target']!r}")
+    data = read_files(extra)
+    return Gazetteer(data.entities, data.country_notes, frozenset(plain_key(s) for s in data.world_stop))
