@@ -9,7 +9,8 @@ import pytest
 from trucewatch.extract.reading import read
 from trucewatch.extract.terms import conditions_of, mediators_of
 from trucewatch.models import Document
-from trucewatch.nlp.analyse import AnalysedSentence, Analyser, Trigger
+from trucewatch.nlp.analyse import Analyser
+from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 from trucewatch.resolve.names import Gazetteer
 
 

@@ -9,7 +9,8 @@ import pytest
 from trucewatch.extract import timing, tolls
 from trucewatch.extract.reading import read
 from trucewatch.models import Document
-from trucewatch.nlp.analyse import AnalysedSentence, Analyser, Trigger
+from trucewatch.nlp.analyse import Analyser
+from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 from trucewatch.resolve.names import Gazetteer
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from trucewatch.models import Document
-from trucewatch.nlp.analyse import AnalysedSentence, Analyser, EntityMention
+from trucewatch.nlp.analyse import Analyser
+from trucewatch.nlp.sentences import AnalysedSentence, EntityMention
 from trucewatch.resolve.names import Gazetteer
 
 

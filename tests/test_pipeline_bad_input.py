@@ -25,7 +25,7 @@ from typer.testing import CliRunner, Result
 from trucewatch.cli import app
 from trucewatch.extract.extractor import Extractor
 from trucewatch.models import Document, Event, IngestStats
-from trucewatch.nlp.analyse import AnalysedSentence
+from trucewatch.nlp.sentences import AnalysedSentence
 from trucewatch.pipeline import ingest
 from trucewatch.store import Store
 

@@ -17,7 +17,7 @@ import pytest
 
 from trucewatch.extract.extractor import Extractor
 from trucewatch.models import Document, Event, IngestStats
-from trucewatch.nlp.analyse import AnalysedSentence
+from trucewatch.nlp.sentences import AnalysedSentence
 from trucewatch.pipeline import ingest, reextract
 from trucewatch.store import Store
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from trucewatch.extract.features import role_features
 from trucewatch.learn.linear import LinearModel
 from trucewatch.models import Entity
-from trucewatch.nlp.analyse import AnalysedSentence, EntityMention, Trigger
+from trucewatch.nlp.sentences import AnalysedSentence, EntityMention, Trigger
 
 # Trigger families that can anchor an event of each type, the likeliest first.
 ANCHOR_FAMILIES: dict[str, tuple[str, ...]] = {

@@ -29,7 +29,8 @@ from trucewatch.extract.models import Models
 from trucewatch.extract.reading import Reading, read
 from trucewatch.extract.terms import conditions_of, mediators_of
 from trucewatch.models import Document, Entity, Event
-from trucewatch.nlp.analyse import AnalysedSentence, Analyser, Trigger
+from trucewatch.nlp.analyse import Analyser
+from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 from trucewatch.resolve.names import Gazetteer
 
 EVENT_TYPES = ("attack", "strike", "ceasefire", "ceasefire_end", "demand", "threat", "troop_change")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from trucewatch.extract import syntax
-from trucewatch.nlp.analyse import AnalysedSentence, EntityMention, Trigger
+from trucewatch.nlp.sentences import AnalysedSentence, EntityMention, Trigger
 
 if TYPE_CHECKING:
     from trucewatch.extract.arguments import Candidate

@@ -19,7 +19,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from trucewatch.models import Document, Entity
-from trucewatch.nlp.analyse import AnalysedSentence, Analyser
+from trucewatch.nlp.analyse import Analyser
+from trucewatch.nlp.sentences import AnalysedSentence
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions
 from trucewatch.resolve.names import Gazetteer
 

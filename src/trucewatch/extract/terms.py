@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from trucewatch.nlp.analyse import AnalysedSentence, Trigger
+from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 
 # Words that open a condition or a term of a truce, longest first.
 _MARKERS = tuple(sorted((tuple(m.split()) for m in (

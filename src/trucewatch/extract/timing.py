@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from trucewatch.extract import syntax
-from trucewatch.nlp.analyse import AnalysedSentence, Trigger
+from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions
 
 FALLBACKS = ("none", "day", "month", "previous")  # what dates an event whose sentence gives no time

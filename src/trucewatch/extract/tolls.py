@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from trucewatch.extract import syntax
-from trucewatch.nlp.analyse import AnalysedSentence, Trigger
+from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 
 _UNITS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

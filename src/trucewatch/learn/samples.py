@@ -17,7 +17,8 @@ from trucewatch.extract import features as F
 from trucewatch.extract.arguments import ANCHOR_FAMILIES, anchor_for, candidates
 from trucewatch.extract.reading import Reading, read
 from trucewatch.learn.corpus import GoldDoc, Names
-from trucewatch.nlp.analyse import AnalysedSentence, Analyser, EntityMention, Trigger
+from trucewatch.nlp.analyse import Analyser
+from trucewatch.nlp.sentences import AnalysedSentence, EntityMention, Trigger
 
 ROLE_FIELDS = (("actor", "actor"), ("target", "target"), ("location", "location"), ("mediators", "mediator"))
 _CUE_WORDS = frozenset("village town city neighbourhood neighborhood district province countryside area base "

@@ -20,7 +20,7 @@ from trucewatch.extract.models import MODEL_NAMES, Models
 from trucewatch.learn.corpus import Names
 from trucewatch.learn.fit import SEED, fit
 from trucewatch.learn.linear import LinearModel
-from trucewatch.learn.samples import AlignedDoc, rementions, anchor_for, role_label, role_samples, trigger_samples
+from trucewatch.learn.samples import AlignedDoc, anchor_for, rementions, role_label, role_samples, trigger_samples
 from trucewatch.learn.score import Score
 
 Samples = tuple[list[list[str]], list[str]]

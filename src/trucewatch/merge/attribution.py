@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from trucewatch.merge.records import Attribution
 from trucewatch.models import PLACE_TYPES
-from trucewatch.nlp.analyse import AnalysedSentence
 from trucewatch.nlp.paragraphs import DATELINE
+from trucewatch.nlp.sentences import AnalysedSentence
 
 
 @dataclass(frozen=True)

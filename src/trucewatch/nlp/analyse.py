@@ -13,7 +13,6 @@ sentences that may report an event: only those are tagged and parsed (:meth:`Ana
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from spacy.attrs import IDX, LOWER, ORTH
 from spacy.matcher import PhraseMatcher
@@ -23,6 +22,7 @@ from trucewatch.models import Document, Entity
 from trucewatch.nlp import language
 from trucewatch.nlp.lexicon import Lexicon, load_lexicon
 from trucewatch.nlp.paragraphs import DATELINE, paragraphs
+from trucewatch.nlp.sentences import AnalysedSentence, EntityMention, Trigger
 from trucewatch.resolve.names import Gazetteer
 
 # Words after which a capitalised name is a place ("fighting in Khartoum", "near Gwer").
@@ -45,70 +45,6 @@ _NOT_NAMES = frozenset(
     President Prime Minister Secretary General Gen Spokesman Spokeswoman Officials Sources Read More
     Published Updated Share Photo File According Two Three Four Five Six Seven Eight Nine Ten Some Many
     Several At Last Earlier Later Today Yesterday City Province Region District Base Town Village""".split())
-
-
-@dataclass
-class EntityMention:
-    """A name or generic noun in a sentence; token indices are sentence-relative. ``source`` says how it
-    was found: gazetteer, adjective (a country's adjective), name (unknown capitalised name), generic."""
-
-    start: int
-    end: int
-    char_start: int
-    char_end: int
-    surface: str
-    entity: Entity
-    source: str = "gazetteer"
-    generic: str | None = None  # the class of a generic noun: civilians, state_forces, insurgents
-    ner: str | None = None  # the NER label over an unknown name (PERSON, GPE, ORG...), set by the parse
-
-
-@dataclass
-class Trigger:
-    """A word or phrase that may report an event; token indices are sentence-relative."""
-
-    start: int
-    end: int
-    family: str
-
-    @property
-    def head(self) -> int:
-        return self.end - 1
-
-
-@dataclass
-class AnalysedSentence:
-    """One sentence: ``starts`` are absolute character offsets into ``Document.text``; ``doc`` is its
-    parse (token i of ``doc`` is token i of the sentence) once :meth:`Analyser.parse` has run."""
-
-    idx: int
-    start: int
-    end: int
-    text: str
-    tokens: list[str]
-    lower: list[str]
-    starts: list[int]
-    entities: list[EntityMention] = field(default_factory=list)
-    triggers: list[Trigger] = field(default_factory=list)
-    weapons: list[Trigger] = field(default_factory=list)  # weapon words; ``family`` is the mode they name
-    paragraph: int = 0
-    body: int = 0  # offset in ``text`` after a dateline, if the sentence opens with one
-    doc: Doc | None = None
-    told: frozenset[str] = frozenset()  # what the sentences before it told (see ``extract.reading``)
-
-    def span_text(self, i: int, j: int) -> str:
-        """The original text of tokens i..j-1."""
-        if i >= j:
-            return ""
-        end = self.starts[j - 1] + len(self.tokens[j - 1])
-        return self.text[self.starts[i] - self.start:end - self.start]
-
-    def mention_at(self, i: int) -> EntityMention | None:
-        """The mention covering token i, if any."""
-        for m in self.entities:
-            if m.start <= i < m.end:
-                return m
-        return None
 
 
 class Analyser:
