@@ -23,17 +23,14 @@ connection through them.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from trucewatch.models import Removal
-from trucewatch.store.db import Store, _fts_query
-
-_ISO = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+from trucewatch.store.db import Store
+from trucewatch.store.sql import check_date, fts_query
 
 Unit = Literal["day", "week", "month"]
 UNITS: tuple[str, ...] = ("day", "week", "month")
@@ -95,7 +92,7 @@ class EventFilters:
                 params.append(f";{self.country};")
         for name, bound, op in (("since", self.since, ">="), ("until", self.until, "<=")):
             if bound is not None:
-                _check_date(name, bound)
+                check_date(name, bound)
                 # A date overlaps the bound when they agree on their common prefix.
                 where.append(f"substr(m.date, 1, min(length(m.date), length(?))) {op} "
                              f"substr(?, 1, min(length(m.date), length(?)))")
@@ -106,7 +103,7 @@ class EventFilters:
             where.append("m.date BETWEEN ? AND ?")
             params += [self.since[:4], self.until[:4] + "~"]
         # A NUL ends FTS5's reading of a query string: as a separator it means what it means to a reader.
-        if self.text is not None and (query := _fts_query(self.text.replace("\x00", " "))) is not None:
+        if self.text is not None and (query := fts_query(self.text.replace("\x00", " "))) is not None:
             where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
                          "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
             params.append(query)
@@ -128,17 +125,6 @@ def _contains(column: str, words: str) -> tuple[str, list[Any]]:
 def _escape(words: str) -> str:
     """Words as a LIKE pattern matches them literally."""
     return words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _check_date(name: str, value: str) -> None:
-    """A real ISO date or prefix: a bound that names no day ("2017-13") would silently empty a view."""
-    m = _ISO.fullmatch(value)
-    try:
-        if m is None:
-            raise ValueError
-        dt.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    except ValueError:
-        raise ValueError(f"{name}={value!r}: expected a real date YYYY, YYYY-MM or YYYY-MM-DD") from None
 
 
 @dataclass(frozen=True)
