@@ -4,8 +4,9 @@ text with the size limit raised had not finished after 600 s; time must grow lin
 For each size a child process writes one ``.txt`` report of that many bytes and ingests it as a user
 does (``trucewatch.pipeline.ingest`` with ``max_bytes`` raised, into an on-disk SQLite ledger: read,
 extract, store, merge), so that each size's peak memory is its own. The text is real news: the articles
-of ``../shared/corpus/real/news.jsonl.gz`` one after another (paragraphs kept, repeated when the corpus
-is shorter than the size), else the reports in ``examples/``. ``--single-line`` joins it into one line
+of ``../shared/corpus/real/news.jsonl.gz`` one after another, in a seeded shuffled order so that every
+size holds the same mix of war reports and business wires (paragraphs kept, repeated when the corpus is
+shorter than the size), else the reports in ``examples/``. ``--single-line`` joins it into one line
 without a line break (the issue's 5 MB single-line case).
 
 Printed per size: wall and CPU seconds, CPU seconds per MB (the figure that should stay flat as the
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import resource
 import shlex
 import subprocess
@@ -44,8 +46,11 @@ def articles() -> list[str]:
     """The texts the long report is made of, and where they come from."""
     if REAL.exists():
         with gzip.open(REAL, "rt", encoding="utf-8") as fh:
-            return [json.loads(line)["text"].strip() for line in fh]
-    return [p.read_text(encoding="utf-8").strip() for p in sorted(EXAMPLES.glob("*.txt"))]
+            texts = [json.loads(line)["text"].strip() for line in fh]
+    else:
+        texts = [p.read_text(encoding="utf-8").strip() for p in sorted(EXAMPLES.glob("*.txt"))]
+    random.Random(12).shuffle(texts)  # the corpus is ordered by source: war reports first, then business wires
+    return texts
 
 
 def write_report(path: Path, size: int, single_line: bool) -> None:

@@ -147,3 +147,10 @@ def test_gazetteer_bad_file_is_a_one_line_cli_error(tmp_path: Path) -> None:
     assert result.exit_code not in (0, None) and not isinstance(result.exception, TypeError)
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and str(bad) in lines[0] and "'aliases' must be a list of names" in lines[0]
+
+
+@pytest.mark.parametrize("entity_id", ["place-²", "place-①", "place-" + "9" * 5_000, "place--1", "place-"])
+def test_gazetteer_odd_place_ids_name_no_entity(entity_id: str) -> None:
+    """A world place's id holds its row number; a user may type any id (``entities alias ID``)."""
+    with pytest.raises(KeyError, match="no entity with id"):
+        Gazetteer.load().get(entity_id)

@@ -131,7 +131,8 @@ class World:
             return self._countries.get(entity_id.removeprefix("country-").upper())
         if entity_id.startswith("place-"):
             row = entity_id.removeprefix("place-")
-            if row.isdigit() and int(row) < len(self._places):
+            # isdigit() admits "²" and "①", which int() refuses, and no row number has ten digits.
+            if row.isascii() and row.isdigit() and len(row) < 10 and int(row) < len(self._places):
                 return self._place_entity(int(row))
         return None
 
