@@ -158,3 +158,17 @@ def test_long_text_fingerprint_is_the_signature_of_its_shingles_in_bounded_memor
     big = " ".join(f"w{i % 200_000} {NEWS}" for i in range(100_000))  # 10 MB, 1.7 million shingles
     # One array of every shingle times 128 permutations would be 1.7 GB.
     assert _peak(iter([fingerprint(big)])) < 300_000_000
+
+
+def test_long_text_pieces_take_only_their_own_furniture(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each piece gets the furniture inside it, moved to its offsets, whatever order it was listed in."""
+    monkeypatch.setattr(pipeline, "PIECE_CHARS", 3_000)
+    block = "Share this | Tweet | Email\n" + NEWS + FILLER * 20 + "\n\n"
+    text = block * 12
+    removed = [Removal(i, i + 26, "share", text[i:i + 26]) for i in range(0, len(text), len(block))]
+    doc = Document(id="f", text=text, title=None, published="2021-03-16", removed=removed[::-1])
+    seen = []
+    for start, piece in pipeline._pieces(doc):
+        assert all(piece.text[r.start:r.end] == r.text for r in piece.removed)
+        seen += [(start + r.start, r.text) for r in piece.removed]
+    assert sorted(seen) == sorted((r.start, r.text) for r in removed)

@@ -70,9 +70,19 @@ def _pieces(doc: Document) -> Iterator[tuple[int, Document]]:
     if len(doc.text) <= PIECE_CHARS:
         yield 0, doc
         return
+    furniture = sorted(doc.removed, key=lambda r: r.start)
+    first = 0  # the first stretch of furniture that may reach into this piece or a later one
     for start, end in text_pieces(doc.text, PIECE_CHARS):
-        removed = [Removal(lo - start, hi - start, r.reason, r.text[lo - r.start:hi - r.start])
-                   for r in doc.removed if (lo := max(r.start, start)) < (hi := min(r.end, end))]
+        while first < len(furniture) and furniture[first].end <= start:
+            first += 1
+        removed = []
+        k = first
+        while k < len(furniture) and furniture[k].start < end:
+            r = furniture[k]
+            lo, hi = max(r.start, start), min(r.end, end)
+            if lo < hi:
+                removed.append(Removal(lo - start, hi - start, r.reason, r.text[lo - r.start:hi - r.start]))
+            k += 1
         # The warnings list is shared: a note the extractor adds for one piece is the report's, once.
         yield start, replace(doc, text=doc.text[start:end], title=doc.title if start == 0 else None,
                              removed=removed, sentences=[], events=[], warnings=doc.warnings)
