@@ -39,22 +39,18 @@ is incremental: a new report is compared with the stored profiles only.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
-import math
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Literal, TypeVar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from trucewatch.models import Entity, Event
-from trucewatch.resolve.kinds import PLACE_RANK, is_state, related
-from trucewatch.resolve.names import Gazetteer, plain_words
+from trucewatch.merge.dates import DateSpan, Granularity, date_span, published_day
+from trucewatch.merge.knowledge import ActorRelation, Knowledge, PlaceRelation
+from trucewatch.merge.profiles import Mention, Profile, evidence_key, split_names
+from trucewatch.resolve.kinds import is_state
 
-Granularity = Literal["day", "month", "year"]
-PlaceRelation = Literal["same", "within", "near", "different", "unknown"]
-ActorRelation = Literal["same", "related", "other"]
+__all__ = [
+    "DAY_SLACK", "DEFAULT_SLACK", "JOIN", "WEIGHTS", "DateSpan", "Granularity", "Knowledge", "Match", "Mention",
+    "Profile", "Weights", "date_span", "evidence_key", "rank", "score", "split_names",
+]
 
 JOIN = 4.0
 FORCE = frozenset({"attack", "strike"})
@@ -68,13 +64,8 @@ DEFAULT_SLACK = 0
 PUBLISHED_SLACK = 3
 # Reports published this many days apart that both tell an event as news tell the same day's news.
 NEWS_CYCLE = 2
-# A place within this distance of a city is in it (Baghdad airport, the Green Zone, a neighbourhood).
-CITY_KM = 30.0
-# A town and a base this close are plausibly where a rocket was fired from and where it fell.
-NEAR_KM = 75.0
 _AIR_MODES = frozenset({"airstrike", "drone", "missile", "raid"})
 _STATE_ACTS = frozenset({"strike", "troop_change"})
-_EVIDENCE_WORDS = 8  # shorter sentences are too generic to identify a copy
 
 
 @dataclass(frozen=True)
@@ -106,302 +97,6 @@ class Weights:
 
 
 WEIGHTS = Weights()
-
-
-# ---- dates -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateSpan:
-    """An ISO date or prefix as the range of days it covers."""
-
-    value: str
-    lo: dt.date
-    hi: dt.date
-    granularity: Granularity
-
-
-@lru_cache(maxsize=65536)
-def date_span(value: str | None) -> DateSpan | None:
-    """'2021' -> 1 Jan..31 Dec 2021; '2021-02' -> February; '2021-02-15' -> that day; else None."""
-    if not value:
-        return None
-    try:
-        if len(value) == 4:
-            year = int(value)
-            return DateSpan(value, dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
-        if len(value) == 7:
-            lo = dt.date(int(value[:4]), int(value[5:7]), 1)
-            hi = (lo.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-            return DateSpan(value, lo, hi, "month")
-        day = dt.date.fromisoformat(value[:10])
-        return DateSpan(value[:10], day, day, "day")
-    except ValueError:
-        return None
-
-
-def _published(value: str | None) -> dt.date | None:
-    span = date_span(value[:10] if value else None)
-    return span.hi if span else None
-
-
-# ---- what the gazetteer knows ----------------------------------------------------------------
-
-
-
-R = TypeVar("R")
-
-
-def _symmetric(memo: dict[tuple[str, str], R], a: str, b: str, relation: Callable[[str, str], R]) -> R:
-    """A relation between two names, worked out once per pair whichever way round it is asked."""
-    key = (a, b) if a <= b else (b, a)
-    if key not in memo:
-        memo[key] = relation(*key)
-    return memo[key]
-
-class Knowledge:
-    """Names -> entities, and how two actors or two places relate, with answers cached (the same
-    few hundred names come back in every report)."""
-
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self.gazetteer = gazetteer
-        self._entities: dict[tuple[str, str], Entity | None] = {}
-        self._actors: dict[tuple[str, str], ActorRelation] = {}
-        self._places: dict[tuple[str, str], PlaceRelation] = {}
-
-    def entity(self, name: str, kind: Literal["actor", "place"]) -> Entity | None:
-        key = (name, kind)
-        if key not in self._entities:
-            found = self.gazetteer.by_name(name)
-            if found is None or found.is_place != (kind == "place"):
-                found = self.gazetteer.lookup(name, kind=kind)
-            self._entities[key] = found
-        return self._entities[key]
-
-    def actor_relation(self, a: str, b: str) -> ActorRelation:
-        """same (one entity), related (member, part, sponsor, front or splinter), or other."""
-        return _symmetric(self._actors, a, b, self._actor_relation)
-
-    def _actor_relation(self, a: str, b: str) -> ActorRelation:
-        if a.casefold() == b.casefold():
-            return "same"
-        ea, eb = self.entity(a, "actor"), self.entity(b, "actor")
-        if ea is None or eb is None:
-            return "other"
-        if ea.id == eb.id:
-            return "same"
-        if related(ea, eb) or _linked(ea, eb) or _linked(eb, ea):
-            return "related"
-        return "other"
-
-    def place_relation(self, a: str, b: str) -> PlaceRelation:
-        """same; within (one contains the other); near (a town and a base close by); different;
-        unknown when a name is not in the gazetteer and the names do not contain each other."""
-        return _symmetric(self._places, a, b, self._place_relation)
-
-    def _place_relation(self, a: str, b: str) -> PlaceRelation:
-        if a.casefold() == b.casefold():
-            return "same"
-        ea, eb = self.entity(a, "place"), self.entity(b, "place")
-        if ea is None or eb is None:
-            return "within" if _name_inside(a, b) or _name_inside(b, a) else "unknown"
-        if ea.id == eb.id:
-            return "same"
-        if place_rank(ea) > place_rank(eb):
-            ea, eb = eb, ea
-        if _contains(ea, eb) or (place_rank(ea) == place_rank(eb) and _contains(eb, ea)):
-            return "within"
-        km = distance_km(ea, eb)
-        if place_rank(ea) != place_rank(eb) and km is not None and km <= NEAR_KM:
-            return "near"
-        return "different"
-
-    def place_rank(self, name: str) -> int:
-        entity = self.entity(name, "place")
-        return place_rank(entity) if entity is not None else 0
-
-    def contains(self, outer: str, inner: str) -> bool:
-        """Whether the place ``outer`` contains the place ``inner`` (Baghdad contains Mashtal)."""
-        ea, eb = self.entity(outer, "place"), self.entity(inner, "place")
-        if ea is None or eb is None:
-            return _name_inside(outer, inner)
-        return ea.id != eb.id and place_rank(ea) <= place_rank(eb) and _contains(ea, eb)
-
-
-def place_rank(e: Entity) -> int:
-    """0 country, 1 province or region, 2 city, 3 district, 4 base or facility."""
-    return PLACE_RANK.get(e.type, 0)
-
-
-def _linked(a: Entity, b: Entity) -> bool:
-    """A front or splinter of the other (Saraya Awliya al-Dam, a front for the larger factions)."""
-    return any(r.get("target") == b.id for r in a.relations if r.get("type") in ("front_for", "splinter_of"))
-
-
-def _name_inside(short: str, long: str) -> bool:
-    """'Erbil' inside 'Erbil International Airport': every word of one name in the other."""
-    ws, wl = plain_words(short), plain_words(long)
-    return bool(ws) and len(ws) < len(wl) and all(w in wl for w in ws)
-
-
-def _contains(coarse: Entity, fine: Entity) -> bool:
-    """Whether the coarser place (by rank) contains the finer one: a country or a province what lies
-    in it; a city the bases, facilities and districts of its province within ``CITY_KM`` (and a
-    neighbourhood filed as a city); a base or facility nothing but places named after it."""
-    if coarse.type in ("country", "state"):
-        return (fine.country or "") == (coarse.country or coarse.name)
-    if fine.country and coarse.country and fine.country != coarse.country:
-        return False
-    if place_rank(coarse) == 1:  # a province or region
-        return _same_name(fine.province, coarse.name) or _name_inside(coarse.name, fine.name)
-    if _name_inside(coarse.name, fine.name):
-        return True
-    if place_rank(coarse) != 2 or not fine.province or fine.province != coarse.province:
-        return False
-    km = distance_km(coarse, fine)
-    if km is not None:
-        return km <= CITY_KM
-    # No coordinates: a place of the province is in its capital city only when the city is the
-    # province's namesake (Mashtal in Baghdad) or when the finer place is a base or a district.
-    return _same_name(coarse.province, coarse.name) or place_rank(fine) > place_rank(coarse)
-
-
-def _same_name(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and plain_words(a or "") == plain_words(b or "")
-
-
-def distance_km(a: Entity, b: Entity) -> float | None:
-    """Great-circle distance, or None when either place has no coordinates."""
-    if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
-        return None
-    la, lb = math.radians(a.lat), math.radians(b.lat)
-    dlat, dlon = lb - la, math.radians(b.lon - a.lon)
-    h = math.sin(dlat / 2) ** 2 + math.cos(la) * math.cos(lb) * math.sin(dlon / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
-
-
-# ---- mentions and profiles -------------------------------------------------------------------
-
-
-def split_names(value: str | None) -> tuple[str, ...]:
-    """'Kataib Hezbollah; Kataib Sayyid al-Shuhada' -> both names (the schema's separator)."""
-    if not value:
-        return ()
-    return tuple(dict.fromkeys(p.strip() for p in value.split(";") if p.strip()))
-
-
-def evidence_key(text: str) -> str | None:
-    """A short hash of a sentence's words: the same sentence in two reports is a copied report."""
-    words = re.findall(r"\w+", text.casefold())
-    if len(words) < _EVIDENCE_WORDS:
-        return None
-    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
-
-
-@dataclass(frozen=True)
-class Mention:
-    """What coreference reads of one report's event."""
-
-    event_id: int
-    doc_id: str
-    type: str
-    date: str | None
-    published: str | None
-    mode: str | None = None
-    actors: tuple[str, ...] = ()
-    targets: tuple[str, ...] = ()
-    location: str | None = None
-    countries: tuple[str, ...] = ()
-    killed: int | None = None
-    injured: int | None = None
-    date_source: str | None = None
-    evidence: str | None = None  # evidence_key
-    background: bool = False
-
-    @classmethod
-    def of(cls, event_id: int, event: Event, published: str | None) -> Mention:
-        return cls(
-            event_id=event_id, doc_id=event.doc_id, type=event.type, date=event.date, published=published,
-            mode=event.mode, actors=split_names(event.actor), targets=split_names(event.target),
-            location=event.location, countries=split_names(event.country), killed=event.killed,
-            injured=event.injured, date_source=event.date_source, evidence=evidence_key(event.evidence),
-            background=event.background,
-        )
-
-
-@dataclass
-class Profile:
-    """A merged event as coreference sees it: its merged values and everything its reports say.
-
-    A mention agrees with an event when it agrees with any report of it (one report names the base,
-    another the city; one the group, another its umbrella), but it conflicts with the event when it
-    conflicts with the event's *merged* value: otherwise one wrong report (the city instead of the
-    base, an unnamed group) would let a second event in, then a third, one link at a time.
-    """
-
-    type: str
-    date: str | None = None
-    actor: str | None = None
-    target: str | None = None
-    location: str | None = None
-    mode: str | None = None
-    earliest_published: str | None = None
-    sources: int = 1
-    actors: set[str] = field(default_factory=set)
-    targets: set[str] = field(default_factory=set)
-    locations: set[str] = field(default_factory=set)
-    modes: set[str] = field(default_factory=set)
-    countries: set[str] = field(default_factory=set)
-    killed: set[int] = field(default_factory=set)
-    injured: set[int] = field(default_factory=set)
-    news: set[str] = field(default_factory=set)  # publication days of the reports that tell it as news
-
-    @classmethod
-    def of(cls, values: Event, mentions: Iterable[Mention], sources: int = 1) -> Profile:
-        """The profile of a merged event with merged ``values`` and these mentions."""
-        p = cls(type=values.type, date=values.date, actor=values.actor, target=values.target,
-                location=values.location, mode=values.mode, sources=sources)
-        for m in mentions:
-            p.add(m)
-        return p
-
-    def add(self, m: Mention) -> None:
-        self.actors.update(m.actors)
-        self.targets.update(m.targets)
-        if m.location:
-            self.locations.add(m.location)
-        if m.mode and m.mode != "unknown":
-            self.modes.add(m.mode)
-        self.countries.update(m.countries)
-        if m.killed is not None:
-            self.killed.add(m.killed)
-        if m.injured is not None:
-            self.injured.add(m.injured)
-        if not m.background and m.published:
-            self.news.add(m.published[:10])
-        if m.published and (self.earliest_published is None or m.published < self.earliest_published):
-            self.earliest_published = m.published
-
-    def names(self) -> set[str]:
-        """Every actor, target and place name: what an undated mention must share to be compared."""
-        return self.actors | self.targets | self.locations
-
-    def to_json(self) -> str:
-        return json.dumps({**{k: getattr(self, k) for k in _VALUES}, **{k: sorted(getattr(self, k)) for k in _SETS}},
-                          ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> Profile:
-        data: dict[str, Any] = json.loads(text)
-        fields: dict[str, Any] = {k: data[k] for k in _VALUES}
-        fields.update((k, set(data[k])) for k in _SETS)
-        return cls(**fields)
-
-
-_VALUES = ("type", "date", "actor", "target", "location", "mode", "earliest_published", "sources")
-# Sets of distinct values only: a profile stays small however many reports tell the event (which
-# reports and sentences it holds are asked of the store: see ``score``'s ``same_report``).
-_SETS = ("actors", "targets", "locations", "modes", "countries", "killed", "injured", "news")
 
 
 # ---- scoring ---------------------------------------------------------------------------------
@@ -529,7 +224,7 @@ def _after_report_ok(m: Mention, p: Profile, ms: DateSpan | None, ps: DateSpan |
     if m.type not in FORCE:
         return True
     slack = dt.timedelta(days=PUBLISHED_SLACK)
-    m_pub, p_pub = _published(m.published), _published(p.earliest_published)
+    m_pub, p_pub = published_day(m.published), published_day(p.earliest_published)
     if ms is not None and p_pub is not None and ms.lo > p_pub + slack:
         return False
     return not (ps is not None and m_pub is not None and ps.lo > m_pub + slack)
@@ -537,10 +232,10 @@ def _after_report_ok(m: Mention, p: Profile, ms: DateSpan | None, ps: DateSpan |
 
 def _same_news_cycle(m: Mention, p: Profile) -> bool:
     """Both told as news by reports published within ``NEWS_CYCLE`` days: the same day's story."""
-    day = _published(m.published)
+    day = published_day(m.published)
     if m.background or day is None:
         return False
-    return any(abs((day - other).days) <= NEWS_CYCLE for other in map(_published, p.news) if other is not None)
+    return any(abs((day - other).days) <= NEWS_CYCLE for other in map(published_day, p.news) if other is not None)
 
 
 def _place(location: str | None, p: Profile, knowledge: Knowledge) -> PlaceRelation | None:
