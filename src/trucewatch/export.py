@@ -35,6 +35,7 @@ from trucewatch.formats import acled, geojson, plover
 from trucewatch.formats.cells import write_csv
 from trucewatch.formats.lookup import Lookup, split_names
 from trucewatch.ledger import Truce, build_truces
+from trucewatch.ledger.stored import stored_truces
 from trucewatch.merge.records import MergedEvent
 from trucewatch.models import EVENT_TYPES
 from trucewatch.resolve.names import Gazetteer
@@ -265,15 +266,18 @@ class _mapped:
 
 
 def truces(store: Store, filters: Filters | None = None, as_of: str | None = None) -> list[Truce]:
-    """The truce records built from the ledger, with the names of the gazetteer setting
-    (``$TRUCEWATCH_GAZETTEER``) as at ingest, as known on ``as_of``; ``filters`` keep those whose
+    """The truce records of the ledger as known on ``as_of``: those the last ingest stored when they
+    are current and no date is asked for, else built with the names of the gazetteer setting
+    (``$TRUCEWATCH_GAZETTEER``) as at ingest; ``filters`` keep those whose
     parties, counterpart or mediators name ``actor`` and whose window overlaps ``since``..``until``."""
     filters = filters or Filters()
     unusable = [f for f in filters.given() if f not in ("--actor", "--since", "--until", "--limit")]
     if unusable:
         raise ValueError(f"{', '.join(unusable)} cannot select truce records; use --actor, --since or --until")
     extra = config.get("gazetteer")
-    found = build_truces(store, Gazetteer.load(extra=[str(extra)] if extra else []), as_of)
+    found = stored_truces(store) if as_of is None else None
+    if found is None:
+        found = build_truces(store, Gazetteer.load(extra=[str(extra)] if extra else []), as_of)
     kept = [t for t in found if _truce_kept(t, filters)]
     return kept[:filters.limit] if filters.limit else kept
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from trucewatch import __version__
-from trucewatch.ledger import build_truces
+from trucewatch.ledger.stored import truce_records
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
 from trucewatch.store.queries import EventFilters
@@ -58,13 +58,14 @@ def describe(filters: EventFilters) -> str:
 def render_report(store: Store, gazetteer: Gazetteer | None = None, filters: EventFilters | None = None, *,
                   as_of: str | None = None, title: str | None = None, limit: int = 1000) -> str:
     """The report of the events ``filters`` keeps (all by default): headline figures, weekly timeline
-    with truce windows, map, the truce records those events concern (true on ``as_of``), and the
+    with truce windows, map, the truce records those events concern (true on ``as_of``; without it,
+    the records the last ingest stored, if still current), and the
     ``limit`` latest events. Raises ``ValueError`` for a malformed date."""
     filters = filters or EventFilters()
     totals, weekly, coarse = queries.summary(store, filters, "week")
     events, _ = queries.event_page(store, filters, limit=limit, count=False)
     points = queries.map_points(store, filters)
-    truces = views.truces_matching(build_truces(store, gazetteer, as_of), filters)
+    truces = views.truces_matching(truce_records(store, gazetteer, as_of), filters)
     data = {"timeline": views.timeline(weekly), "bands": views.truce_bands(truces), "map": views.map_data(points),
             "colors": views.TYPE_COLORS, "coarse": coarse}
     scripts = [_inline(name, "</script") for name in SCRIPTS]

@@ -3,11 +3,14 @@
 Why a class: a request opens its own ``Store`` (SQLite connections belong to the thread that made
 them, and FastAPI runs handlers on a pool of threads), but some things must outlive a request:
 
-* Truce records are rebuilt from every stored report, which takes seconds on a ledger of a few
-  thousand reports and far longer on a large one. They are built in a separate process (pure Python
-  work in a thread would hold the interpreter lock and slow every request down), started when the
-  server starts, and kept until the database files change (their size and modification time, which
-  every committed write changes). Pages that can do without them (the overview) never wait for them.
+* Truce records: every ingest stores them in the database (``store/truces.py``), true as of the
+  latest report, so the server reads those (one query, kept until the database files change: their
+  size and modification time, which every committed write changes). Only when they are stale (an
+  ingest could not rebuild them) or a page asks for another date (``as_of``) are they rebuilt from
+  every stored report, which takes seconds on a ledger of a few thousand reports and minutes on one
+  of 100,000 events: in a separate process (pure Python work in a thread would hold the interpreter
+  lock and slow every request down), kept like the stored ones. Pages that can do without them (the
+  overview) never wait for a build.
 * The extractor takes seconds to load: it is built on the first write only; writes take one lock, so
   two posted reports are never extracted at once.
 """
@@ -28,6 +31,7 @@ from typing import Any
 
 from trucewatch.errors import StoreError, TrucewatchError
 from trucewatch.ledger import Truce
+from trucewatch.ledger.stored import stored_truces
 from trucewatch.models import IngestStats
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
@@ -201,21 +205,32 @@ class Ledger:
                 self._builds[as_of] = build
             return build
 
+    def stored_truces(self) -> list[Truce] | None:
+        """The truce records the last ingest stored, if they are current (else None), read once per
+        state of the database."""
+        return self._cached(("stored truces",), stored_truces)
+
     def truces(self, as_of: str | None = None, timeout: float | None = 45) -> list[Truce]:
-        """The truce records, true on ``as_of`` (default: the latest report), waiting for them if they
-        are being built, at most ``timeout`` seconds (then ``TrucesPending``: a request must not hang
-        on a ledger too large to build them quickly). Raises ``TrucewatchError`` when they cannot be built."""
+        """The truce records, true on ``as_of`` (default: the latest report): the stored ones when they
+        are current and no date is asked for, else built, waiting for the build at most ``timeout``
+        seconds (then ``TrucesPending``: a request must not hang on a ledger too large to build them
+        quickly). Raises ``TrucewatchError`` when they cannot be built."""
+        if as_of is None and (stored := self.stored_truces()) is not None:
+            return stored
         return self._build(as_of).wait(timeout)
 
     def cached_truces(self, as_of: str | None = None) -> list[Truce] | None:
-        """The truce records if they are built and current, else None; starts a build if none is under way."""
+        """The truce records if they are stored or built and current, else None; starts a build if
+        none is under way."""
+        if as_of is None and (stored := self.stored_truces()) is not None:
+            return stored
         build = self._build(as_of)
         return build.wait() if build.ready else None
 
     def warm(self) -> None:
-        """Start building the truce records, and count the overview's figures, so that the first pages
-        need not wait as long."""
-        self._build(None)
+        """Read the stored truce records (or start building them when they are stale), and count the
+        overview's figures, so that the first pages need not wait as long."""
+        self.cached_truces()
         threading.Thread(target=self.summary, args=(EventFilters(), "week"), name="trucewatch-warm",
                          daemon=True).start()
 
