@@ -38,13 +38,13 @@ def entities_list(
     json: JsonOption = False,
 ) -> None:
     """List the entities the stored reports mention, most mentioned first, with the spellings seen."""
-    from trucewatch.resolve.curation import check_listing, resolved_by_curation, seen_entities, user_gazetteer_path
+    from trucewatch.resolve.curation import check_listing, listed_entities
 
     try:
-        check_listing(type, limit)
+        check_listing(type, limit)  # before the database is opened
         with common.open_store(db) as store:
-            resolved = resolved_by_curation(store, user_gazetteer_path(gazetteer)) if new else {}
-            rows = seen_entities(store, new=new, type=type, limit=limit, exclude=resolved)
+            listing = listed_entities(store, new=new, type=type, limit=limit, gazetteer=gazetteer)
+        rows, resolved = listing.entities, listing.resolved
     except TrucewatchError as exc:
         fail(exc)
     if json:

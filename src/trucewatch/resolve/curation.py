@@ -2,9 +2,9 @@
 
 Reports on a conflict the shipped gazetteer does not know name groups and places it has never seen;
 the extractor keeps such names as provisional entities instead of dropping them. Curation closes
-the loop: :func:`seen_entities` lists the entities the stored reports mention (provisional ones with
+the loop: :func:`listed_entities` lists the entities the stored reports mention (provisional ones with
 ``new=True``, less those curation has since resolved: :func:`resolved_by_curation`) with the
-spellings met, and :func:`add_entity`, :func:`add_aliases`, :func:`remove_aliases` and
+spellings met, for the CLI and the web alike, and :func:`add_entity`, :func:`add_aliases`, :func:`remove_aliases` and
 :func:`merge_entity` write the user's gazetteer file, which the next ingest loads on top of the
 shipped one (:func:`load_gazetteer`).
 
@@ -46,9 +46,9 @@ from trucewatch.resolve.names import ENTITY_TYPES, Gazetteer, fold_ascii, is_cas
 from trucewatch.resolve.spellings import refuse_conflicts
 from trucewatch.store import Store
 
-__all__ = ["DEFAULT_USER_GAZETTEER", "UNTYPED", "CurationError", "Edit", "SeenEntity", "add_aliases", "add_entity",
-           "check_listing", "load_gazetteer", "merge_entity", "remove_aliases", "resolved_by_curation", "seen_entities",
-           "user_gazetteer_path"]
+__all__ = ["DEFAULT_USER_GAZETTEER", "UNTYPED", "CurationError", "Edit", "Listing", "SeenEntity", "add_aliases",
+           "add_entity", "check_listing", "listed_entities", "load_gazetteer", "merge_entity", "remove_aliases",
+           "resolved_by_curation", "seen_entities", "user_gazetteer_path"]
 
 DEFAULT_USER_GAZETTEER = "trucewatch-gazetteer.yaml"
 # Provisional entities the extractor could not type from the words around them.
@@ -115,6 +115,28 @@ def seen_entities(
     seen = [SeenEntity(entity, sum(n for _, n in spellings), spellings) for entity, spellings in rows
             if entity.id not in exclude]
     return seen[:limit] if limit is not None else seen
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What an entity listing shows: the entities, and (with ``new``) the provisional ones it left
+    out because the user's gazetteer file now names them (provisional id -> that entity)."""
+
+    entities: list[SeenEntity]
+    resolved: dict[str, Entity]
+
+
+def listed_entities(
+    store: Store, *, new: bool = False, type: str | None = None, limit: int | None = None,
+    gazetteer: str | Path | None = None,
+) -> Listing:
+    """What ``trucewatch entities list`` and the web's entities page and API show: the entities of
+    :func:`seen_entities`; with ``new``, the provisional ones that still await curation, leaving out
+    those the user's gazetteer file (``gazetteer``, found as :func:`user_gazetteer_path` finds it)
+    now names (:func:`resolved_by_curation`)."""
+    check_listing(type, limit)
+    resolved = resolved_by_curation(store, user_gazetteer_path(gazetteer)) if new else {}
+    return Listing(seen_entities(store, new=new, type=type, limit=limit, exclude=resolved), resolved)
 
 
 def check_listing(type: str | None, limit: int | None) -> None:

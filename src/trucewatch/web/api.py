@@ -161,14 +161,17 @@ def get_document(led: LedgerDep, doc_id: Annotated[str, Path(max_length=300)]) -
 @router.get("/entities", response_model=s.EntityPage, responses=_ERRORS, summary="List entities")
 def list_entities(
     led: LedgerDep, limit: Limit = 50, offset: Offset = 0,
-    new: Annotated[bool, Query(description="Only provisional entities (unknown names awaiting curation).")] = False,
+    new: Annotated[bool, Query(
+        description="Only provisional entities: unknown names still awaiting curation.")] = False,
     type: Annotated[s.EntityType | None, Query(description="Only this entity type.")] = None,
 ) -> s.EntityPage:
-    """The entities the stored reports mention, most mentioned first, with every spelling seen."""
-    from trucewatch.resolve.curation import seen_entities
+    """The entities the stored reports mention, most mentioned first, with every spelling seen
+    (`trucewatch entities list`); with `new`, those curation has since named are left out."""
+    from trucewatch.resolve.curation import listed_entities
 
     with led.store() as store:
-        rows = seen_entities(store, new=new, type=type.value if type else None)
+        rows = listed_entities(store, new=new, type=type.value if type else None,
+                               gazetteer=led.gazetteer_file).entities
     items = [s.EntityOut(id=r.entity.id, name=r.entity.name, type=r.entity.type, country=r.entity.country,
                          province=r.entity.province, lat=r.entity.lat, lon=r.entity.lon,
                          provisional=r.entity.provisional, aliases=r.entity.aliases, mentions=r.mentions,

@@ -105,10 +105,10 @@ def entities_page(request: Request, led: LedgerDep, offset: Offset = 0,
                   new: Annotated[bool, Query()] = False,
                   type: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
     """Entities the reports mention, most mentioned first, with every spelling seen and its count."""
-    from trucewatch.resolve.curation import ENTITY_TYPES, seen_entities
+    from trucewatch.resolve.curation import ENTITY_TYPES, listed_entities
 
     with led.store() as store:
-        rows = seen_entities(store, new=new, type=type or None)
+        rows = listed_entities(store, new=new, type=type or None, gazetteer=led.gazetteer_file).entities
     return render(request, "entities.html", entities=rows[offset:offset + PAGE_SIZE], total=len(rows),
                   offset=offset, limit=PAGE_SIZE, new=new, type=type or "", types=sorted(ENTITY_TYPES),
                   page="entities")
