@@ -154,9 +154,9 @@ def test_export_plover_records_use_the_manuals_fields(ledger: Path) -> None:
     assert len(erbil["event_text"]) == 2
     strike = records[f"trucewatch-{ids['r-strike']}"]
     assert (strike["event"], strike["mode"], strike["context"]) == (["ASSAULT"], ["aerial"], ["military"])
-    truce = records[f"trucewatch-{ids['r-truce']}"]
-    assert (truce["event"], truce["date"], truce["enddate"], truce["quad_code"]) == (
-        ["AGREE"], "2021-04-01", "2021-04-30", 1)
+    truce = records[f"trucewatch-{ids['r-truce']}"]  # "Kataib Hezbollah declared a truce": one side alone
+    assert (truce["event"], truce["mode"], truce["date"], truce["enddate"], truce["quad_code"], truce["comment"]) == (
+        ["CONCEDE"], [], "2021-04-01", "2021-04-30", 1, "ceasefire declared")
     threat = records[f"trucewatch-{ids['r-threat']}"]
     assert (threat["event"], threat["mode"], threat["date"], threat["enddate"]) == (
         ["THREATEN"], ["violence"], "2021-01-01", "2021-12-31")
@@ -175,6 +175,39 @@ def test_export_plover_deployment_and_harmless_raid() -> None:
     assert plover.plover_event(raid) == ("COERCE", "seize")
     deadly = MergedEvent(3, Event(type="strike", mode="raid", killed=2, evidence="A raid killed two."), 1, 1)
     assert plover.plover_event(deadly)[0] == "ASSAULT"
+
+
+@pytest.mark.parametrize(("type_", "evidence", "coded", "quad"), [
+    # a ceasefire by what its report says of it (PLOVER manual: AGREE, CONCEDE, RETREAT "ceasefire")
+    ("ceasefire", "The two sides signed a ceasefire agreement in Cairo on Monday.", ("AGREE", None), 1),
+    ("ceasefire", "Hamas said it was ready to accept a truce if the shelling stopped.", ("AGREE", None), 1),
+    ("ceasefire", "The warring parties agreed to extend the truce by two months.", ("AGREE", None), 1),
+    ("ceasefire", "The group declared a unilateral ceasefire on Sunday.", ("CONCEDE", None), 1),
+    ("ceasefire", "Kataib Hezbollah announced a suspension of attacks on US forces.", ("CONCEDE", None), 1),
+    ("ceasefire", "The truce took effect at midnight.", ("RETREAT", "ceasefire"), 2),
+    ("ceasefire", "The ceasefire largely held over the weekend, residents said.", ("RETREAT", "ceasefire"), 2),
+    ("ceasefire_end", "The group said its truce with US forces was over.", ("REJECT", "yield"), 3),
+    # a demand is REQUEST (the manual's name since 2021; its drafts said DEMAND), its mode what it asks for
+    ("demand", "The militia demanded that US troops withdraw from Iraq.", ("REQUEST", "yield"), 3),
+    ("demand", "The militia demanded an immediate ceasefire.", ("REQUEST", "yield"), 3),
+    ("demand", "The rebels demanded direct talks with the government.", ("REQUEST", "meet"), 3),
+    ("demand", "Protesters demanded the resignation of the governor.", ("REQUEST", "change"), 3),
+    ("demand", "The group demanded compensation for the victims.", ("REQUEST", None), 3),
+    ("threat", "The group threatened to strike US bases.", ("THREATEN", "violence"), 3),
+])
+def test_export_plover_ceasefires_and_demands_follow_the_manual(type_: str, evidence: str,
+                                                                 coded: tuple[str, str | None], quad: int) -> None:
+    from trucewatch.formats.lookup import Lookup
+    from trucewatch.merge.records import MergedEvent
+
+    merged = MergedEvent(7, Event(type=type_, evidence=evidence, date="2024-02-01"), 1, 1)
+    assert plover.plover_event(merged) == coded
+    record = plover.to_record(merged, Lookup({}))
+    assert record is not None
+    assert (record["event"], record["mode"], record["quad_code"]) == ([coded[0]], [coded[1]] if coded[1] else [], quad)
+    if type_ == "ceasefire":
+        assert record["comment"].startswith("ceasefire "), "AGREE and CONCEDE have no mode: the comment says ceasefire"
+    assert set(plover.QUAD_CODES) >= {e for e, _ in (*plover.CEASEFIRE_STAGES.values(), *plover.EVENTS.values())}
 
 
 # ---- GeoJSON ----------------------------------------------------------------------------------------
