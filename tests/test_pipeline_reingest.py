@@ -2,18 +2,20 @@
 version and its events (never duplicates them), and a failure in the middle of a batch neither
 undoes the documents stored before it nor leaves half a document behind.
 
-Database state is compared table by table, row by row (ids and timestamps included), straight from
-SQLite, so that a re-run that deletes and re-inserts identical rows is caught too.
+Database state is compared table by table, row by row (ids and timestamps included, with each
+row's physical id: SQLite's rowid, PostgreSQL's ctid), straight from the database, so that a re-run
+that deletes and re-inserts identical rows is caught too. Every test runs on both stores.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import cast
 
 import pytest
+from store_sql import snapshot as table_snapshot
+from store_sql import sql
 
 from trucewatch.extract.extractor import Extractor
 from trucewatch.models import Document, Event, IngestStats
@@ -36,19 +38,16 @@ def extractor() -> Extractor:
     return Extractor()
 
 
-def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    with sqlite3.connect(db) as conn:
-        return {t: [tuple(r) for r in conn.execute(f"SELECT rowid, * FROM {t} ORDER BY rowid")] for t in TABLES}
+def snapshot(db: str) -> dict[str, list[tuple[object, ...]]]:
+    return table_snapshot(db, TABLES)
 
 
-def doc_events(db: Path, doc_id: str) -> list[tuple[object, ...]]:
+def doc_events(db: str, doc_id: str) -> list[tuple[object, ...]]:
     """(event id, type, date, evidence) of one document's stored events."""
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT id, type, date, evidence FROM events WHERE doc_id = ? ORDER BY id",
-                            (doc_id,)).fetchall()
+    return sql(db, "SELECT id, type, date, evidence FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))
 
 
-def run(paths: list[Path], db: Path, extractor: Extractor | object, **options: str) -> IngestStats:
+def run(paths: list[Path], db: str, extractor: Extractor | object, **options: str) -> IngestStats:
     with Store(db) as store:
         return ingest(paths, store, extractor=cast(Extractor, extractor), **options)  # type: ignore[arg-type]
 
@@ -62,8 +61,8 @@ def counts(stats: IngestStats) -> tuple[int, int, int, int, int]:
     return stats.read, stats.new, stats.updated, stats.unchanged, stats.failed
 
 
-def test_pipeline_reingest_examples_changes_nothing(tmp_path: Path, extractor: Extractor) -> None:
-    db = tmp_path / "ledger.db"
+def test_pipeline_reingest_examples_changes_nothing(tmp_path: Path, ledger_target: str, extractor: Extractor) -> None:
+    db = ledger_target
     first = run([EXAMPLES], db, extractor)
     n = first.read
     assert n >= 12 and counts(first) == (n, n, 0, 0, 0)
@@ -76,8 +75,9 @@ def test_pipeline_reingest_examples_changes_nothing(tmp_path: Path, extractor: E
     assert snapshot(db) == before
 
 
-def test_pipeline_changed_document_replaces_its_events(tmp_path: Path, extractor: Extractor) -> None:
-    db, path = tmp_path / "ledger.db", tmp_path / "wire.jsonl"
+def test_pipeline_changed_document_replaces_its_events(tmp_path: Path, ledger_target: str,
+                                                       extractor: Extractor) -> None:
+    db, path = ledger_target, tmp_path / "wire.jsonl"
     write_records(path, [("r1", ATTACK), ("r2", DRONES)])
     assert counts(run([path], db, extractor)) == (2, 2, 0, 0, 0)
     old_r1, r2 = doc_events(db, "r1"), doc_events(db, "r2")
@@ -91,11 +91,12 @@ def test_pipeline_changed_document_replaces_its_events(tmp_path: Path, extractor
     assert ("ceasefire", "2021-03-22") in [(e[1], e[2]) for e in new_r1]
     assert not {e[0] for e in new_r1} & {e[0] for e in old_r1}  # old events gone, none duplicated
     assert doc_events(db, "r2") == r2  # the unchanged neighbour kept its rows and ids
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT id FROM documents ORDER BY id").fetchall() == [("r1",), ("r2",)]
-        [(text,)] = conn.execute("SELECT text FROM documents WHERE id = 'r1'").fetchall()
-        sentences = [s for (s,) in conn.execute("SELECT text FROM sentences WHERE doc_id = 'r1'")]
-        hits = conn.execute("SELECT count(*) FROM events_fts WHERE events_fts MATCH 'rockets'").fetchone()
+    assert sql(db, "SELECT id FROM documents ORDER BY id") == [("r1",), ("r2",)]
+    [(text,)] = sql(db, "SELECT text FROM documents WHERE id = 'r1'")
+    sentences = [s for (s,) in sql(db, "SELECT text FROM sentences WHERE doc_id = 'r1'")]
+    with Store(db) as store:
+        match, params = store.dialect.text_match("rockets") or ("", [])
+        [hits] = sql(db, f"SELECT count(*) FROM ({match}) AS hits", tuple(params))
     assert text == CEASEFIRE and "it would halt attacks on US forces" in " ".join(sentences)
     assert hits == (0,)  # the full-text index forgot the old evidence too
 
@@ -104,9 +105,10 @@ def test_pipeline_changed_document_replaces_its_events(tmp_path: Path, extractor
     assert snapshot(db) == before
 
 
-def test_pipeline_changed_publication_date_updates_event_dates(tmp_path: Path, extractor: Extractor) -> None:
+def test_pipeline_changed_publication_date_updates_event_dates(tmp_path: Path, ledger_target: str,
+                                                               extractor: Extractor) -> None:
     """Same text, corrected metadata: "on Sunday" must be resolved against the new date."""
-    db, path = tmp_path / "ledger.db", tmp_path / "wire.jsonl"
+    db, path = ledger_target, tmp_path / "wire.jsonl"
     write_records(path, [("r1", ATTACK)], published="2021-03-23")
     run([path], db, extractor)
     assert [e[2] for e in doc_events(db, "r1")] == ["2021-03-21"]
@@ -115,31 +117,32 @@ def test_pipeline_changed_publication_date_updates_event_dates(tmp_path: Path, e
     assert [e[2] for e in doc_events(db, "r1")] == ["2021-03-28"]
 
 
-def test_pipeline_same_text_in_two_files_is_one_document(tmp_path: Path, extractor: Extractor) -> None:
+def test_pipeline_same_text_in_two_files_is_one_document(tmp_path: Path, ledger_target: str,
+                                                         extractor: Extractor) -> None:
     """Without a given id the content hash is the id: a copy of a report is not a second report."""
     for name in ("a.txt", "copy.txt"):
         (tmp_path / name).write_text(ATTACK, encoding="utf-8")
-    stats = run([tmp_path / "a.txt", tmp_path / "copy.txt"], tmp_path / "ledger.db", extractor)
+    stats = run([tmp_path / "a.txt", tmp_path / "copy.txt"], ledger_target, extractor)
     assert counts(stats) == (2, 1, 0, 1, 0)
-    assert len(snapshot(tmp_path / "ledger.db")["documents"]) == 1
+    assert len(snapshot(ledger_target)["documents"]) == 1
 
 
-def test_pipeline_unreadable_file_mid_batch_keeps_earlier_documents(tmp_path: Path, extractor: Extractor) -> None:
-    db = tmp_path / "ledger.db"
+def test_pipeline_unreadable_file_mid_batch_keeps_earlier_documents(tmp_path: Path, ledger_target: str,
+                                                                    extractor: Extractor) -> None:
+    db = ledger_target
     (tmp_path / "1.txt").write_text(ATTACK, encoding="utf-8")
     (tmp_path / "2.txt").write_bytes(b"\x00\x01binary\x00")
     (tmp_path / "3.txt").write_text(DRONES, encoding="utf-8")
     stats = run([tmp_path], db, extractor)
     assert counts(stats) == (2, 2, 0, 0, 1)
     assert [r.input for r in stats.rejections] == [str(tmp_path / "2.txt")]
-    with sqlite3.connect(db) as conn:
-        assert sorted(p for (p,) in conn.execute("SELECT source_path FROM documents")) == \
-            [str(tmp_path / "1.txt"), str(tmp_path / "3.txt")]
+    assert sorted(p for (p,) in sql(db, "SELECT source_path FROM documents")) == \
+        [str(tmp_path / "1.txt"), str(tmp_path / "3.txt")]
 
 
 class _Sabotage:
     """Wraps the real extractor; for the document whose text contains ``word`` it either raises or
-    (``unstorable``) adds an event SQLite cannot bind, so the failure happens inside the save,
+    (``unstorable``) adds an event the database cannot bind, so the failure happens inside the save,
     after the document row was written in the same transaction."""
 
     def __init__(self, inner: Extractor, word: str, unstorable: bool) -> None:
@@ -155,9 +158,9 @@ class _Sabotage:
 
 
 @pytest.mark.parametrize("unstorable", [False, True], ids=["extract-fails", "save-fails"])
-def test_pipeline_failure_mid_batch_leaves_no_half_document(tmp_path: Path, extractor: Extractor,
+def test_pipeline_failure_mid_batch_leaves_no_half_document(tmp_path: Path, ledger_target: str, extractor: Extractor,
                                                            unstorable: bool) -> None:
-    db, path = tmp_path / "ledger.db", tmp_path / "wire.jsonl"
+    db, path = ledger_target, tmp_path / "wire.jsonl"
     write_records(path, [("r1", ATTACK), ("r2", DRONES), ("r3", CEASEFIRE)])
     stats = run([path], db, _Sabotage(extractor, "drones", unstorable))
     assert counts(stats) == (3, 2, 0, 0, 1)
@@ -187,9 +190,9 @@ class _FailsOn:
         return self.inner.extract(doc)
 
 
-def test_pipeline_reextract_changes_nothing_when_the_reading_is_the_same(tmp_path: Path,
+def test_pipeline_reextract_changes_nothing_when_the_reading_is_the_same(tmp_path: Path, ledger_target: str,
                                                                          extractor: Extractor) -> None:
-    db = tmp_path / "ledger.db"
+    db = ledger_target
     run([EXAMPLES], db, extractor)
     before = snapshot(db)
     with Store(db) as store:
@@ -198,8 +201,9 @@ def test_pipeline_reextract_changes_nothing_when_the_reading_is_the_same(tmp_pat
     assert snapshot(db) == before
 
 
-def test_pipeline_reextract_failure_keeps_the_stored_events(tmp_path: Path, extractor: Extractor) -> None:
-    db, path = tmp_path / "ledger.db", tmp_path / "wire.jsonl"
+def test_pipeline_reextract_failure_keeps_the_stored_events(tmp_path: Path, ledger_target: str,
+                                                            extractor: Extractor) -> None:
+    db, path = ledger_target, tmp_path / "wire.jsonl"
     write_records(path, [("r1", ATTACK), ("r2", DRONES)])
     run([path], db, extractor)
     kept = doc_events(db, "r1")

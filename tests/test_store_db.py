@@ -1,4 +1,5 @@
-"""Store: round trips, safe re-runs, atomic saves, migrations and the events() query filters."""
+"""Store: round trips, safe re-runs, atomic saves, migrations and the events() query filters, on both
+stores (every test taking ``store`` or ``ledger_target`` runs on SQLite and on PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import pytest
 from trucewatch.errors import StoreError
 from trucewatch.models import Document, Entity, Event, Rejection, Removal, Sentence
 from trucewatch.store import Store
-from trucewatch.store.migrations import MIGRATIONS, Migration, migrate
+from trucewatch.store.connection import connect
+from trucewatch.store.migrations import MIGRATIONS, PG_MIGRATIONS, Migration, migrate, schema_version
 
 TEXT = "Menu | Home\nRockets hit Erbil airport on Monday, killing two, officials said. Share this."
 
@@ -64,8 +66,8 @@ def make_doc(doc_id: str = "d1", text: str = TEXT, **meta: str) -> Document:
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    with Store(":memory:") as s:
+def store(ledger_target: str) -> Iterator[Store]:
+    with Store(ledger_target) as s:
         yield s
 
 
@@ -176,8 +178,8 @@ def test_store_db_rejections_are_recorded_once(store: Store) -> None:
     assert store.counts()["rejections"] == 2
 
 
-def test_store_db_migrations_recorded_and_idempotent(tmp_path: Path) -> None:
-    path = tmp_path / "ledger.db"
+def test_store_db_migrations_recorded_and_idempotent(ledger_target: str) -> None:
+    path = ledger_target
     with Store(path) as s:
         assert s.schema_version == len(MIGRATIONS)
         s.save_document(make_doc())
@@ -196,6 +198,42 @@ def test_store_db_failed_migration_is_rolled_back() -> None:
     assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extra'").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM migrations").fetchone()[0] == len(MIGRATIONS)
+
+
+def test_store_db_failed_migration_is_rolled_back_on_postgresql(pg_url: str) -> None:
+    conn = connect(pg_url)
+    broken = Migration(name="0006_broken", statements=("CREATE TABLE extra (x integer)", "NOT SQL"))
+    with pytest.raises(StoreError, match="0006_broken"):
+        migrate(conn, "test", (*PG_MIGRATIONS, broken))
+    assert schema_version(conn) == len(PG_MIGRATIONS)
+    assert conn.execute("SELECT to_regclass('extra')").fetchone()[0] is None
+    conn.close()
+
+
+def test_store_db_same_schema_on_both_stores(tmp_path: Path, pg_url: str) -> None:
+    """Every migration has a PostgreSQL spelling under the same name, giving the same tables and
+    columns (PostgreSQL adds an explicit rowid where SQLite queries read it)."""
+    assert [m.name for m in PG_MIGRATIONS] == [m.name for m in MIGRATIONS]
+    with Store(tmp_path / "ledger.db") as lite, Store(pg_url) as pg:
+        tables = [r[0] for r in lite._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'events_fts%' "
+            "AND name != 'sqlite_sequence' ORDER BY name")]
+        for table in tables:
+            lite_columns = [r["name"] for r in lite._conn.execute(f"PRAGMA table_info({table})")]
+            pg_columns = [r[0] for r in pg._conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND column_name != 'rowid' "
+                "ORDER BY ordinal_position", (table,))]
+            assert pg_columns == lite_columns, table
+        pg_tables = {r[0] for r in pg._conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()")}
+        assert pg_tables == {*tables, "events_fts"}
+
+
+def test_store_db_newer_version_is_refused_on_postgresql(pg_url: str) -> None:
+    with Store(pg_url) as s:
+        s._conn.execute("INSERT INTO migrations (name, applied_at) VALUES ('9999_future', 'now')")
+    with pytest.raises(StoreError, match=r"version 6 is newer"):
+        Store(pg_url)
 
 
 def test_store_db_newer_version_is_refused(tmp_path: Path) -> None:
@@ -330,6 +368,20 @@ def test_store_db_fts_follows_title_change(ledger: Store) -> None:
     assert "a" not in [e.doc_id for e in ledger.events(text="Report")]
 
 
+def test_store_db_readers_do_not_create_a_ledger_on_postgresql(pg_url: str) -> None:
+    with pytest.raises(StoreError, match="no such database"):
+        Store(pg_url, create=False)
+    Store(pg_url).close()  # a writer creates it
+    Store(pg_url, create=False).close()
+
+
+def test_store_db_url_password_is_never_shown(pg_url: str) -> None:
+    wrong = pg_url.replace("postgres@", "postgres:secret@").rsplit("/", 1)[0] + "/no_such_db"
+    with pytest.raises(StoreError, match=r"postgres:\*\*\*@127\.0\.0\.1") as info:
+        Store(wrong)
+    assert "secret" not in str(info.value)
+
+
 def test_store_db_readers_do_not_create_a_database(tmp_path: Path) -> None:
     path = tmp_path / "missing.db"
     with pytest.raises(StoreError, match=r"missing\.db: no such database"):
@@ -356,3 +408,35 @@ def test_store_db_mentions_carry_their_row_and_report(ledger: Store) -> None:
 
 def test_store_db_merged_event_beyond_sqlite_integers_is_none(store: Store) -> None:
     assert store.merged_event(2**63) is None and store.merged_event(0) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("cafe", ["x"]),  # accents are not told apart
+        ("CAFÉ", ["x"]),
+        ("al-shabaab", ["x"]),  # a phrase of its words
+        ("shabaab al", ["x"]),  # every word, in any order
+        ("shabaab mogadishu", []),
+        ("baido*", ["x"]),
+        ("Mogadishu", ["y"]),
+        ("-- mogadishu", ["y"]),  # a word with no letters is no word
+        ("--", []),
+        ("mog", []),  # whole words unless a prefix is asked for
+        ("Ηράκλειο", ["y"]),  # any script, any case
+    ],
+)
+def test_store_db_text_search_reads_words_alike_on_both_stores(store: Store, query: str,
+                                                              expected: list[str]) -> None:
+    for doc_id, text in (("x", "Fighters of al-Shabaab shelled Baidoa's café."),
+                         ("y", "Talks in Mogadishu and ΗΡΆΚΛΕΙΟ resumed.")):
+        store.save_document(Document(id=doc_id, text=text, title=None, events=[
+            Event(type="attack", evidence=text, date="2021-01-01")]))
+    assert sorted(e.doc_id for e in store.events(text=query)) == expected
+
+
+def test_store_db_actor_filter_folds_case_beyond_ascii(store: Store) -> None:
+    store.save_document(Document(id="z", text="t", events=[
+        Event(type="attack", actor="Jabhat al-Nuṣra", target="ÉCOLE", date="2021")]))
+    assert [e.doc_id for e in store.events(actor="école")] == ["z"]
+    assert [e.doc_id for e in store.events(actor="NUṢRA")] == ["z"]

@@ -5,11 +5,10 @@ that did not."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
 from ledger_builder import REPORTS, build, document
+from store_sql import sql
 from typer.testing import CliRunner
 
 from trucewatch.cli import app
@@ -18,16 +17,13 @@ from trucewatch.store import Store
 
 
 @pytest.fixture
-def ledger(tmp_path: Path) -> Path:
-    return build(tmp_path / "ledger.db")
+def ledger(ledger_target: str) -> str:
+    """The builder's ledger, on each store."""
+    build(ledger_target)  # type: ignore[arg-type]
+    return ledger_target
 
 
-def sql(ledger: Path, query: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(ledger) as conn:
-        return conn.execute(query).fetchall()
-
-
-def test_store_truces_tables_hold_the_records(ledger: Path) -> None:
+def test_store_truces_tables_hold_the_records(ledger: str) -> None:
     shown = json.loads(CliRunner().invoke(app, ["truces", "--db", str(ledger), "--json"]).stdout)
     assert sql(ledger, "SELECT id, status, parties, counterpart, start, ended, ended_how, violations, as_of "
                        "FROM truces") == [
@@ -42,7 +38,7 @@ def test_store_truces_tables_hold_the_records(ledger: Path) -> None:
     assert evidence[0]["doc_id"] == "r-end" and "was over" in evidence[0]["text"]
 
 
-def test_store_truces_stale_after_a_change_and_rebuilt(ledger: Path) -> None:
+def test_store_truces_stale_after_a_change_and_rebuilt(ledger: str) -> None:
     with Store(ledger) as store:
         assert not store.truces_stale()
         assert refresh_truces(store) is None  # nothing changed: nothing rebuilt
@@ -58,7 +54,7 @@ def test_store_truces_stale_after_a_change_and_rebuilt(ledger: Path) -> None:
     assert len(sql(ledger, "SELECT id FROM truces")) == 2  # the new truce is stored
 
 
-def test_store_truces_replace_is_whole(ledger: Path) -> None:
+def test_store_truces_replace_is_whole(ledger: str) -> None:
     with Store(ledger) as store:
         store.replace_truces([])
         assert store.stored_truces() == []

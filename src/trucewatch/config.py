@@ -18,7 +18,8 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("db", "trucewatch.db", "TRUCEWATCH_DB", "SQLite database file of the ledger."),
+    Setting("db", "trucewatch.db", "TRUCEWATCH_DB",
+            "The ledger: a SQLite database file, or a PostgreSQL URL (postgresql://user@host/dbname)."),
     Setting("gazetteer", None, "TRUCEWATCH_GAZETTEER",
             "A YAML gazetteer file whose entities and aliases are added to the shipped ones."),
     Setting("max_bytes", 20_000_000, "TRUCEWATCH_MAX_BYTES",

@@ -79,18 +79,20 @@ def fail(exc: Exception | str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
-DbOption = Annotated[Optional[Path], typer.Option("--db", help=config.SETTINGS[0].help + " [env TRUCEWATCH_DB]")]
+# A string, not a Path: a PostgreSQL URL (postgresql://host/db) must keep its double slash.
+DbOption = Annotated[Optional[str], typer.Option("--db", help=config.SETTINGS[0].help + " [env TRUCEWATCH_DB]")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def db_path(path: Path | None) -> str:
-    """The database a command uses: ``--db``, else the ``db`` setting."""
+def db_path(path: str | Path | None) -> str:
+    """The database a command uses: ``--db``, else the ``db`` setting (``$TRUCEWATCH_DB``): a SQLite
+    file or a PostgreSQL URL."""
     return str(path) if path else str(config.get("db"))
 
 
-def open_store(path: Path | None, *, create: bool = False) -> Store:
-    """Open the ledger; a command that only reads it (``create=False``) refuses a missing file rather
-    than answering from a new, empty database."""
+def open_store(path: str | Path | None, *, create: bool = False) -> Store:
+    """Open the ledger; a command that only reads it (``create=False``) refuses a missing file, or a
+    PostgreSQL database that holds no ledger, rather than answering from a new, empty database."""
     return Store(db_path(path), create=create)
 
 

@@ -69,18 +69,27 @@ class Merger:
     def sync(self) -> list[Rejection]:
         """Merge every queued document; returns the documents whose merge failed (left unmerged and
         taken off the queue, so that one bad document cannot block the others; re-ingesting it
-        queues it again)."""
+        queues it again).
+
+        Each document is taken off the queue inside its own merge's transaction, which has the
+        ledger to itself: with several ingest processes on one ledger, each queued document is merged
+        once, by whichever process comes to it first, and none is missed."""
         failures: list[Rejection] = []
-        for doc_id in self.store.merge_queue():
+        while True:
+            doc_id = None
             try:
-                with self.store.transaction(f"merge document {doc_id}"):
+                with self.store.transaction("merge the next queued document"):
+                    doc_id = self.store.next_queued()
+                    if doc_id is None:
+                        return failures
                     self._merge(doc_id)
                     self.store.dequeue(doc_id)
             except Exception as exc:  # recorded as a Rejection by the caller, never dropped
+                if doc_id is None:
+                    raise
                 with self.store.transaction(f"set aside document {doc_id}"):
                     self.store.dequeue(doc_id)
                 failures.append(Rejection("merge", f"{type(exc).__name__}: {exc}", doc_id))
-        return failures
 
     # ---- one document ------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ them, entity mentions and rejected inputs.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
@@ -19,7 +18,8 @@ from typing import Any, Literal
 from trucewatch.errors import StoreError
 from trucewatch.models import Document, Entity, Event, Rejection, Removal, Sentence
 from trucewatch.store.base import StoreBase
-from trucewatch.store.sql import event_filters, fts_query, now
+from trucewatch.store.connection import Row
+from trucewatch.store.sql import event_filters, now
 
 Status = Literal["new", "updated", "unchanged"]
 
@@ -79,7 +79,7 @@ class DocumentStore(StoreBase):
         leaves the stored version exactly as it was; SQLite errors are raised as ``StoreError``.
         Stored events take ``doc.id`` as their ``doc_id``.
         """
-        with self._transaction(f"save document {doc.id}"):
+        with self._transaction(f"save document {doc.id}", exclusive=False, key=doc.id):
             result = self.status(doc)
             if result != "unchanged":
                 self._write(doc, entity_mentions, entities)
@@ -93,7 +93,7 @@ class DocumentStore(StoreBase):
     ) -> None:
         """Replace a stored document's sentences, events and entity mentions with a new reading of the
         same text (after a gazetteer change), in one transaction; the new events are merged again."""
-        with self._transaction(f"re-extract document {doc.id}"):
+        with self._transaction(f"re-extract document {doc.id}", exclusive=False, key=doc.id):
             if self.status(doc) != "unchanged":
                 raise StoreError(f"document {doc.id}: its text or metadata differ from the stored version; "
                                  "ingest it instead")
@@ -164,7 +164,8 @@ class DocumentStore(StoreBase):
                     json.dumps(ent.relations),
                     int(ent.provisional),
                 )
-                for ent in entities
+                # In id order: two writers upserting the same entities lock them in the same order.
+                for ent in sorted(entities, key=lambda ent: ent.id)
             ],
         )
 
@@ -184,7 +185,7 @@ class DocumentStore(StoreBase):
 
     def record_rejection(self, r: Rejection) -> None:
         """Store a rejected input. Recording the same rejection again (a re-run) changes nothing."""
-        with self._transaction(f"record rejection of {r}"):
+        with self._transaction(f"record rejection of {r}", exclusive=False):
             self._conn.execute(
                 """INSERT INTO rejections (input, line, stage, reason, created_at)
                    VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
@@ -237,11 +238,11 @@ class DocumentStore(StoreBase):
                 for row in self._event_query(type, actor, since, until, text, None, limit)]
 
     def _event_query(self, type: str | None, actor: str | None, since: str | None, until: str | None,
-                     text: str | None, doc_id: str | None, limit: int | None) -> list[sqlite3.Row]:
+                     text: str | None, doc_id: str | None, limit: int | None) -> list[Row]:
         where, params = event_filters("e", type, actor, since, until)
-        if text is not None and (query := fts_query(text)) is not None:
-            where.append("e.id IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)")
-            params.append(query)
+        if text is not None and (match := self.dialect.text_match(text)) is not None:
+            where.append(f"e.id IN ({match[0]})")
+            params += match[1]
         if doc_id is not None:
             where.append("e.doc_id = ?")
             params.append(doc_id)
@@ -257,7 +258,7 @@ class DocumentStore(StoreBase):
         return self._conn.execute(sql, params).fetchall()
 
     @staticmethod
-    def _event(row: sqlite3.Row) -> Event:
+    def _event(row: Row) -> Event:
         values: dict[str, Any] = {}
         for name in _EVENT_FIELDS:
             value = row[name]
@@ -271,17 +272,25 @@ class DocumentStore(StoreBase):
     def documents(self) -> Iterator[Document]:
         """Every document, ordered by id, with sentences, removals, warnings and events filled.
 
-        Streams one document at a time so that exporting a large ledger does not load it whole.
+        Streams a page of documents at a time (by id, from the last one read) so that exporting a
+        large ledger does not load it whole, on either database.
         """
-        for row in self._conn.execute("SELECT * FROM documents ORDER BY id"):
-            yield self._document(row)
+        last: str | None = None
+        while True:
+            after, params = ("", ()) if last is None else ("WHERE id > ?", (last,))
+            rows = self._conn.execute(f"SELECT * FROM documents {after} ORDER BY id LIMIT 100", params).fetchall()
+            for row in rows:
+                yield self._document(row)
+            if len(rows) < 100:
+                return
+            last = rows[-1]["id"]
 
     def document(self, doc_id: str) -> Document | None:
         """One document with sentences, removals, warnings and events, or None if not stored."""
         row = self._conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return None if row is None else self._document(row)
 
-    def _document(self, row: sqlite3.Row) -> Document:
+    def _document(self, row: Row) -> Document:
         sentences = [
             Sentence(idx=s["idx"], start=s["start"], end=s["end"], text=s["text"])
             for s in self._conn.execute("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", (row["id"],))

@@ -50,7 +50,7 @@ class EntityStore(StoreBase):
                       coalesce(e.provisional, 0) AS provisional
                FROM entity_mentions m LEFT JOIN entities e ON e.id = m.entity_id
                WHERE (? = 0 OR e.provisional = 1) AND (? IS NULL OR coalesce(e.type, 'unknown') = ?)
-               GROUP BY m.entity_id, m.surface""",
+               GROUP BY m.entity_id, m.surface, e.id""",
             (int(provisional), type, type),
         )
         found: dict[str, tuple[Entity, list[tuple[str, int]]]] = {}

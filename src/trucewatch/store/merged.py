@@ -9,14 +9,14 @@ transaction of its own, so one document's merge commits or rolls back as a whole
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from trucewatch.merge.records import Attribution, Claim, Contradiction, MentionRecord, MergedEvent, Provenance
 from trucewatch.models import Event
 from trucewatch.store.base import StoreBase
-from trucewatch.store.sql import MAX_ROW_ID, event_filters, fts_query, now
+from trucewatch.store.connection import Row
+from trucewatch.store.sql import MAX_ROW_ID, event_filters, now
 
 
 class MergedStore(StoreBase):
@@ -26,6 +26,13 @@ class MergedStore(StoreBase):
     def merge_queue(self) -> list[str]:
         """Documents whose merge is pending (filled by triggers when documents or events change)."""
         return [row[0] for row in self._conn.execute("SELECT doc_id FROM merge_queue ORDER BY rowid")]
+
+    def next_queued(self) -> str | None:
+        """The document longest in the merge queue, or None when it is empty. Read inside the merge's
+        own transaction, which has the ledger to itself: no two writers merge one document, and a
+        document another process stored is merged by whichever process comes to it first."""
+        row = self._conn.execute("SELECT doc_id FROM merge_queue ORDER BY rowid LIMIT 1").fetchone()
+        return None if row is None else str(row[0])
 
     def dequeue(self, doc_id: str) -> None:
         self._conn.execute("DELETE FROM merge_queue WHERE doc_id = ?", (doc_id,))
@@ -129,9 +136,9 @@ class MergedStore(StoreBase):
     def create_merged(self, type: str) -> int:
         """A new, empty merged event; ``update_merged`` fills it once its mentions are added."""
         stamp = now()
-        cur = self._conn.execute(
-            "INSERT INTO merged_events (type, created_at, updated_at) VALUES (?, ?, ?)", (type, stamp, stamp))
-        return int(cur.lastrowid or 0)
+        row = self._conn.execute("INSERT INTO merged_events (type, created_at, updated_at) VALUES (?, ?, ?) "
+                                 "RETURNING id", (type, stamp, stamp)).fetchone()
+        return int(row[0])
 
     def add_mention(self, event_id: int, merged_id: int, doc_id: str, lead: bool, score: float | None,
                     evidence_key: str | None) -> None:
@@ -232,7 +239,7 @@ class MergedStore(StoreBase):
             "SELECT event_id, lead, score, source FROM merged_mentions WHERE merged_id = ?", (merged_id,))]
 
     @staticmethod
-    def _mention(row: sqlite3.Row) -> MentionRecord:
+    def _mention(row: Row) -> MentionRecord:
         event = Event(
             type=row["type"], mode=row["mode"], actor=row["actor"], target=row["target"], location=row["location"],
             country=row["country"], date=row["date"], killed=row["killed"], injured=row["injured"],
@@ -266,10 +273,9 @@ class MergedStore(StoreBase):
         to merged values; ``text`` searches the evidence of any of their mentions; ``contested``
         keeps those whose reports contradict each other). Mentions and claims are not loaded."""
         where, params = event_filters("m", type, actor, since, until)
-        if text is not None and (query := fts_query(text)) is not None:
-            where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
-                         "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
-            params.append(query)
+        if text is not None and (match := self.dialect.text_match(text)) is not None:
+            where.append(f"m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN ({match[0]}))")
+            params += match[1]
         if contested:
             where.append("m.contested = 1")
         sql = f"""SELECT m.* FROM merged_events m WHERE m.reports > 0
@@ -299,7 +305,7 @@ class MergedStore(StoreBase):
         ]
         return merged
 
-    def _merged(self, row: sqlite3.Row) -> MergedEvent:
+    def _merged(self, row: Row) -> MergedEvent:
         values = Event(
             type=row["type"], mode=row["mode"], actor=row["actor"], target=row["target"],
             location=row["location"], country=row["country"], date=row["date"], killed=row["killed"],

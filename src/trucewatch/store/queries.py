@@ -17,20 +17,21 @@ here for speed on large ledgers (a web page must answer in well under a second o
   Python case folding only for other scripts;
 * the counts of a view (by type, period, casualties, first and last date) come from one scan.
 
-Rows come back as small frozen dataclasses, never ``sqlite3.Row``, so callers cannot reach the
-connection through them.
+Rows come back as small frozen dataclasses, never the database's rows, so callers cannot reach the
+connection through them. On PostgreSQL the same SQL runs with the dialect's spellings
+(:class:`~trucewatch.store.connection.Dialect`: ILIKE, no index hints, NULLs last, week starts).
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from trucewatch.models import Removal
+from trucewatch.store.connection import SQLITE, Dialect, Row
 from trucewatch.store.db import Store
-from trucewatch.store.sql import check_date, fts_query
+from trucewatch.store.sql import check_date
 
 Unit = Literal["day", "week", "month"]
 UNITS: tuple[str, ...] = ("day", "week", "month")
@@ -38,7 +39,7 @@ UNITS: tuple[str, ...] = ("day", "week", "month")
 # month but no week). A week is named by its Monday.
 _PERIOD = {
     "day": ("m.date", 10),
-    "week": ("date(m.date, '-6 days', 'weekday 1')", 10),
+    "week": ("{week}", 10),  # the dialect's expression
     "month": ("substr(m.date, 1, 7)", 7),
 }
 
@@ -63,29 +64,29 @@ class EventFilters:
     contested: bool = False
     background: bool | None = None
 
-    def where(self, *, by_date: bool = False) -> tuple[str, list[Any]]:
-        """The WHERE clause over ``merged_events m`` and its parameters. ``by_date``: keep the type
-        index out of the plan (``+m.type``): reading a type's events through it costs a row lookup
-        each, more than scanning the table or walking the date index. Raises ``ValueError`` for a
-        date bound that is not a real date."""
+    def where(self, *, by_date: bool = False, dialect: Dialect = SQLITE) -> tuple[str, list[Any]]:
+        """The WHERE clause over ``merged_events m`` and its parameters, in ``dialect``'s SQL.
+        ``by_date``: keep the type index out of the plan (SQLite's ``+m.type``): reading a type's
+        events through it costs a row lookup each, more than scanning the table or walking the date
+        index. Raises ``ValueError`` for a date bound that is not a real date."""
         where, params = ["m.reports > 0"], []
         if self.type is not None:
-            where.append(f"{'+' if by_date else ''}m.type = ?")
+            where.append(f"{dialect.unindexed if by_date else ''}m.type = ?")
             params.append(self.type)
         if self.actor:
-            actor_sql, actor_params = _contains("m.actor", self.actor)
-            target_sql, target_params = _contains("m.target", self.actor)
+            actor_sql, actor_params = _contains("m.actor", self.actor, dialect)
+            target_sql, target_params = _contains("m.target", self.actor, dialect)
             where.append(f"({actor_sql} OR {target_sql})")
             params += actor_params + target_params
         if self.place:
-            place_sql, place_params = _contains("m.location", self.place)
+            place_sql, place_params = _contains("m.location", self.place, dialect)
             where.append(place_sql)
             params += place_params
         if self.country:
             # Merged countries may be a list ("Iraq; Syria"): match one of them whole.
             listed = "(';' || replace(m.country, '; ', ';') || ';')"
             if self.country.isascii():
-                where.append(f"{listed} LIKE ? ESCAPE '\\'")
+                where.append(f"{listed} {dialect.like} ? ESCAPE '\\'")
                 params.append(f"%;{_escape(self.country)};%")
             else:
                 where.append(f"instr(fold({listed}), fold(?)) > 0")
@@ -103,10 +104,9 @@ class EventFilters:
             where.append("m.date BETWEEN ? AND ?")
             params += [self.since[:4], self.until[:4] + "~"]
         # A NUL ends FTS5's reading of a query string: as a separator it means what it means to a reader.
-        if self.text is not None and (query := fts_query(self.text.replace("\x00", " "))) is not None:
-            where.append("m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN "
-                         "(SELECT rowid FROM events_fts WHERE events_fts MATCH ?))")
-            params.append(query)
+        if self.text is not None and (match := dialect.text_match(self.text.replace("\x00", " "))) is not None:
+            where.append(f"m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN ({match[0]}))")
+            params += match[1]
         if self.contested:
             where.append("m.contested = 1")
         if self.background is not None:
@@ -115,10 +115,10 @@ class EventFilters:
         return " AND ".join(where), params
 
 
-def _contains(column: str, words: str) -> tuple[str, list[Any]]:
+def _contains(column: str, words: str, dialect: Dialect) -> tuple[str, list[Any]]:
     """``column`` contains ``words``, case-insensitively: LIKE for ASCII words, case folding otherwise."""
     if words.isascii():
-        return f"{column} LIKE ? ESCAPE '\\'", [f"%{_escape(words)}%"]
+        return f"{column} {dialect.like} ? ESCAPE '\\'", [f"%{_escape(words)}%"]
     return f"instr(fold({column}), fold(?)) > 0", [words]
 
 
@@ -225,18 +225,18 @@ class ReportText:
     spans: list[MentionSpan]
 
 
-def _conn(store: Store) -> sqlite3.Connection:
+def _conn(store: Store) -> Any:
     """The store's connection: this module is part of the store package, the one place SQL lives."""
     return store._conn
 
 
 _ROW_COLUMNS = ("m.id, m.type, m.mode, m.actor, m.target, m.location, m.country, m.date, m.killed, m.injured, "
                 "m.background, m.evidence, m.lat, m.lon, m.reports, m.sources, m.contested")
-# Newest first, undated last (SQLite sorts NULL last in DESC order), as ``Store.merged_events``.
-_ORDER = "m.date DESC, m.sources DESC, m.id"
+# Newest first, undated last, as ``Store.merged_events``.
+_ORDER = "m.date {desc}, m.sources DESC, m.id"
 
 
-def _row(r: sqlite3.Row) -> EventRow:
+def _row(r: Row) -> EventRow:
     return EventRow(r["id"], r["type"], r["mode"], r["actor"], r["target"], r["location"], r["country"], r["date"],
                     r["killed"], r["injured"], bool(r["background"]), r["evidence"], r["lat"], r["lon"],
                     r["reports"], r["sources"], bool(r["contested"]))
@@ -250,18 +250,18 @@ def event_page(store: Store, filters: EventFilters, *, limit: int, offset: int =
     Two ways to read a page: walk the date index newest first until the page is full (fast when
     matches are common), or scan the table and sort the matches (fast when they are rare or the page
     is deep). The count, made first, tells which; without it the index is walked."""
-    conn = _conn(store)
+    conn, dialect = _conn(store), store.dialect
     total = None
     if count:
-        where, params = filters.where(by_date=True)
+        where, params = filters.where(by_date=True, dialect=dialect)
         total = conn.execute(f"SELECT count(*) FROM merged_events m WHERE {where}", params).fetchone()[0]
         if offset >= total:
             return [], total
     walk = total is None or (offset + limit) * 8 < total
-    where, params = filters.where(by_date=walk)
+    where, params = filters.where(by_date=walk, dialect=dialect)
     rows = conn.execute(
-        f"SELECT {_ROW_COLUMNS} FROM merged_events m {'' if walk else 'NOT INDEXED'} WHERE {where} "
-        f"ORDER BY {_ORDER} LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
+        f"SELECT {_ROW_COLUMNS} FROM merged_events m {'' if walk else dialect.not_indexed} WHERE {where} "
+        f"ORDER BY {_ORDER.format(desc=dialect.desc_nulls_last)} LIMIT ? OFFSET ?", (*params, limit, offset)).fetchall()
     return [_row(r) for r in rows], total
 
 
@@ -272,7 +272,8 @@ def summary(store: Store, filters: EventFilters, unit: Unit = "week") -> tuple[T
     if unit not in _PERIOD:
         raise ValueError(f"unit={unit!r}: expected one of {', '.join(UNITS)}")
     expr, length = _PERIOD[unit]
-    where, params = filters.where(by_date=True)
+    expr = expr.format(week=store.dialect.week)
+    where, params = filters.where(by_date=True, dialect=store.dialect)
     conn = _conn(store)
     rows = conn.execute(
         f"""SELECT CASE WHEN length(m.date) >= {length} THEN {expr} END AS period, m.type, count(*) AS n,
@@ -298,7 +299,7 @@ def map_points(store: Store, filters: EventFilters) -> list[MapPoint]:
     """The kept events grouped by spot (coordinates to 0.01°) and type, then those placed only by
     country, grouped by country and type, most events first: what a map draws without sending every
     event. One scan, grouped on the stored coordinates; spots are rounded and joined here."""
-    where, params = filters.where(by_date=True)
+    where, params = filters.where(by_date=True, dialect=store.dialect)
     rows = _conn(store).execute(
         f"""SELECT m.lat, m.lon, min(m.location) AS place, min(m.country) AS country,
                    CASE WHEN m.lat IS NULL OR m.lon IS NULL THEN m.country END AS alone,
@@ -329,9 +330,10 @@ def document_page(store: Store, *, limit: int, offset: int = 0) -> tuple[list[Do
     of events, and the number of reports in all."""
     conn = _conn(store)
     rows = conn.execute(
-        """SELECT d.id, d.title, d.outlet, d.published, d.url,
+        f"""SELECT d.id, d.title, d.outlet, d.published, d.url,
                   (SELECT count(*) FROM events e WHERE e.doc_id = d.id) AS n
-           FROM documents d ORDER BY d.published DESC, d.id LIMIT ? OFFSET ?""", (limit, offset)).fetchall()
+           FROM documents d ORDER BY d.published {store.dialect.desc_nulls_last}, d.id LIMIT ? OFFSET ?""",
+        (limit, offset)).fetchall()
     total = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
     return [DocumentRow(r["id"], r["title"], r["outlet"], r["published"], r["url"], r["n"]) for r in rows], total
 

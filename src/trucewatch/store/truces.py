@@ -39,7 +39,7 @@ class TruceStore(StoreBase):
 
     def replace_truces(self, records: Sequence[dict[str, Any]]) -> None:
         """Replace every stored truce with ``records`` (``Truce.to_dict()`` data) and mark them fresh."""
-        with self._transaction("store the truce records"):
+        with self._transaction("store the truce records"):  # exclusive: one rebuild at a time
             self._conn.execute("DELETE FROM truces")  # cascades to conditions, history, violations, sources
             for t in records:
                 self._insert(t)
