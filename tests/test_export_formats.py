@@ -19,7 +19,7 @@ from trucewatch import export
 from trucewatch.cli import app
 from trucewatch.formats import acled, plover
 from trucewatch.formats.cells import FORMULA_STARTS, neutralise, unneutralise
-from trucewatch.models import EVENT_TYPES, MODES, Event
+from trucewatch.models import EVENT_TYPES, MODES, Entity, Event
 from trucewatch.store import Store
 
 
@@ -125,6 +125,58 @@ def test_export_acled_gunfire_on_civilians_is_violence_against_civilians() -> No
 @pytest.mark.parametrize(("inter1", "inter2", "code"), [(1, 7, 17), (7, 1, 17), (2, None, 20), (None, 3, None)])
 def test_export_acled_interaction_codes(inter1: int | None, inter2: int | None, code: int | None) -> None:
     assert acled.interaction(inter1, inter2) == code
+
+
+def _world_place(name: str, country: str) -> Entity:
+    from trucewatch.resolve.names import Gazetteer
+
+    found = Gazetteer.load().world.city(name, country, strict=True)
+    assert found is not None and found.id.startswith("place-"), name
+    return found
+
+
+@pytest.mark.parametrize(("location", "expected"), [
+    # a GeoNames town the reports resolved to: its first- and second-level regions as GeoNames names them
+    ("Abu Ghurayb", ("Mayorality of Baghdad", "Abu Ghraib District")),
+    ("Aden", ("Aden", "Craiter")),
+    # a gazetteer town: its own province; GeoNames' second-level region of the town of that name nearby
+    ("Hodeidah", ("Muhafazat al Hudaydah", "Al Hawak")),
+    ("Erbil", ("Erbil", None)),  # GeoNames names no second-level region for Erbil: empty, not guessed
+    ("Sanaa", ("Sanaa", None)),  # no province in the gazetteer: GeoNames' first-level region
+    ("Jurf al-Sakhar", ("Babil", None)),  # no coordinates: no GeoNames town can be told to be the same
+    ("Anbar", ("Anbar", None)),  # a province is its own admin1
+    ("Iraq", (None, None)),
+    ("Kataib Hezbollah", (None, None)),  # not a place
+])
+def test_export_acled_admin_regions_from_the_place_gazetteer(location: str, expected: tuple[str | None, ...]) -> None:
+    from trucewatch.formats.lookup import Lookup
+
+    world = {"Abu Ghurayb": _world_place("Abu Ghurayb", "Iraq"), "Aden": _world_place("Aden", "Yemen")}
+    assert Lookup(world).admin_regions(location) == expected
+
+
+def test_export_acled_admin2_not_taken_from_a_namesake_far_away() -> None:
+    from trucewatch.formats.lookup import Lookup
+
+    aden = _world_place("Aden", "Yemen")
+    elsewhere = Entity(id="user-aden", name="Aden", type="city", country="Yemen", province="Hadramawt",
+                       lat=15.9, lon=48.8)  # a place of that name 500 km from the city of Aden
+    assert Lookup({"Aden": elsewhere}).admin_regions("Aden") == ("Hadramawt", None)
+    assert Lookup({"Aden": aden}).admin_regions("Aden")[1] == "Craiter"
+
+
+def test_export_acled_row_has_admin1_and_admin2() -> None:
+    from trucewatch.formats.lookup import Lookup
+    from trucewatch.merge.records import MergedEvent
+
+    place = _world_place("Abu Ghurayb", "Iraq")
+    merged = MergedEvent(9, Event(type="attack", mode="rocket", actor="Kataib Hezbollah", target="United States",
+                                  location="Abu Ghurayb", country="Iraq", date="2021-03-01", lat=place.lat,
+                                  lon=place.lon, evidence="Rockets hit Abu Ghraib."), 1, 1)
+    row = acled.to_row(merged, Lookup({"Abu Ghurayb": place}))
+    assert row is not None
+    assert (row["admin1"], row["admin2"], row["location"], row["geo_precision"]) == (
+        "Mayorality of Baghdad", "Abu Ghraib District", "Abu Ghurayb", 1)
 
 
 # ---- PLOVER -----------------------------------------------------------------------------------------

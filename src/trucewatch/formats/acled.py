@@ -8,9 +8,9 @@ ACLED's ``acledR`` package): six event types and their sub-event types, actor ty
 coded) and 3 (a month, its middle coded), geo precision 1 (a town), 2 (near a place or part of a
 region), 3 (a region only).
 
-What the ledger cannot say is left empty rather than guessed: ``admin2`` (the gazetteer keeps a
-place's province only) and the actor type of a person. Events dated only by a year, or not at all,
-have no ACLED row: ACLED's coarsest time precision is a month.
+What the ledger cannot say is left empty rather than guessed: ``admin2`` where GeoNames names no
+second-level region for the town (:meth:`Lookup.admin_regions`) and the actor type of a person. Events
+dated only by a year, or not at all, have no ACLED row: ACLED's coarsest time precision is a month.
 """
 
 from __future__ import annotations
@@ -173,13 +173,6 @@ def geo_precision(location: str | None, lat: float | None, lookup: Lookup) -> in
     return 2
 
 
-def _admin1(location: str | None, lookup: Lookup) -> str | None:
-    place = lookup.entity(location)
-    if place is None or not place.is_place:
-        return None
-    return place.name if place.type == "province" else place.province
-
-
 def to_row(merged: MergedEvent, lookup: Lookup) -> dict[str, Any] | None:
     """The ACLED row of a merged event (with its mentions loaded, for the sources); None when its
     date is not precise enough for ACLED (a year, or none)."""
@@ -201,6 +194,7 @@ def to_row(merged: MergedEvent, lookup: Lookup) -> dict[str, Any] | None:
     locations = split_names(e.location)
     location = locations[0] if locations else None
     iso3 = lookup.iso3(country) or "XXX"
+    admin1, admin2 = lookup.admin_regions(location)
     outlets = list(dict.fromkeys(m.outlet for m in merged.mentions if m.outlet))
     return {
         "event_id_cnty": f"{iso3}{merged.id}",
@@ -217,8 +211,8 @@ def to_row(merged: MergedEvent, lookup: Lookup) -> dict[str, Any] | None:
         "inter2": inter2,
         "interaction": interaction(inter1, inter2),
         "country": country,
-        "admin1": _admin1(location, lookup),
-        "admin2": None,
+        "admin1": admin1,
+        "admin2": admin2,
         "location": location,
         "latitude": e.lat,
         "longitude": e.lon,
