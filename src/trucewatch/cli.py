@@ -115,12 +115,10 @@ def report(
 
     if type and type not in EVENT_TYPES:
         _fail(ValueError(f"unknown event type {type!r}; choose one of {', '.join(EVENT_TYPES)}"))
-    if not Path(_db(db)).is_file():
-        _fail(ValueError(f"{_db(db)}: no such database; create it with `trucewatch ingest`"))
     filters = EventFilters(type=type, actor=actor, place=place, country=country, since=since, until=until,
                            text=text, contested=contested, background=background)
     try:
-        with Store(_db(db)) as store:
+        with Store(_db(db), create=False) as store:  # a missing ledger (file or server) is named, not made
             html = render_report(store, load_gazetteer(), filters, as_of=as_of, title=title, limit=limit)
         output.write_text(html, encoding="utf-8")
     except (TrucewatchError, ValueError, OSError) as exc:
