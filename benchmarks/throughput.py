@@ -1,7 +1,8 @@
 """Throughput and peak memory of ingest + extraction, beside a bare spaCy tokenizer pass and a full
 tagger+parser pass.
 
-Runs the real path a user runs: the documents are written to a JSONL file, then
+Runs the real path a user runs: the documents are written to JSONL files (streamed: no list of the
+documents is held, so the benchmark's own memory does not grow with ``--limit``), then
 ``trucewatch.pipeline.ingest`` reads it, extracts events and stores them in an on-disk SQLite
 database (WAL mode, one transaction per document), in one process on one core. In the same run, a
 bare ``spacy.blank("en")`` tokenizer pass goes over the same texts, so the ratio between the two says
@@ -37,7 +38,7 @@ import shlex
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,52 @@ def example_records(limit: int) -> Iterator[dict[str, Any]]:
                "text": title + "\n\n" + "\n\n".join(paragraphs)}
 
 
-def tokenizer_pass(texts: list[str]) -> tuple[Timing, int]:
+FILE_BYTES = 8_000_000  # under the default max_bytes (20 MB): no batch file is refused
+
+
+def write_batch(records: Iterable[dict[str, Any]], folder: Path) -> tuple[int, int]:
+    """Write the records into JSON Lines files of at most FILE_BYTES in ``folder``, one by one;
+    returns how many documents and characters of text were written."""
+    folder.mkdir()
+    count = chars = size = 0
+    out = None
+    try:
+        for record in records:
+            line = (json.dumps(record, ensure_ascii=False) + "\n").encode()
+            if out is None or size + len(line) > FILE_BYTES:
+                if out is not None:
+                    out.close()
+                out, size = (folder / f"batch-{count:08d}.jsonl").open("wb"), 0
+            out.write(line)
+            size += len(line)
+            count += 1
+            text = record.get("text")
+            chars += len(text) if isinstance(text, str) else 0
+    finally:
+        if out is not None:
+            out.close()
+    return count, chars
+
+
+def batch_records(folder: Path) -> Iterator[dict[str, Any]]:
+    """The records of the batch files, in the order the ingest reads them, one at a time."""
+    for path in sorted(folder.iterdir()):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                yield json.loads(line)
+
+
+def batch_texts(folder: Path) -> Iterator[str]:
+    return (r["text"] for r in batch_records(folder) if isinstance(r.get("text"), str))
+
+
+def _line(rejection: Any) -> int | None:
+    """The record (line of the batch, counted across its files) a rejection names, if any."""
+    m = re.search(r"batch-(\d+)\.jsonl#L(\d+)$", rejection.input)
+    return int(m[1]) + int(m[2]) if m else None
+
+
+def tokenizer_pass(texts: Iterable[str]) -> tuple[Timing, int]:
     """Time a bare ``spacy.blank("en")`` tokenizer over the texts; returns the timing and tokens."""
     import spacy
 
@@ -107,7 +153,7 @@ def tokenizer_pass(texts: list[str]) -> tuple[Timing, int]:
     return Timing(time.perf_counter() - wall, time.process_time() - cpu), tokens
 
 
-def parser_pass(texts: list[str]) -> Timing:
+def parser_pass(texts: Iterable[str]) -> Timing:
     """Time en_core_web_sm's tagger and parser over the whole of every text (what the extractor avoids)."""
     from trucewatch.nlp import language
 
@@ -132,11 +178,6 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"{REAL} not found: use --source examples")
 
     rss_start = peak_rss_mb()
-    records = list(real_records(args.limit) if source == "real" else example_records(args.limit))
-    texts = [r["text"] for r in records if isinstance(r.get("text"), str)]
-    ids = [str(r.get("id")) for r in records]  # to name a rejected line by its corpus id
-    chars = sum(map(len, texts))
-
     from trucewatch.extract.extractor import Extractor
     from trucewatch.pipeline import ingest
     from trucewatch.store import Store
@@ -145,14 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     extractor = Extractor()
     build = time.perf_counter() - started
 
-    tok, tokens = tokenizer_pass(texts)
-
     with tempfile.TemporaryDirectory(prefix="trucewatch-bench-") as tmp:
-        batch = Path(tmp) / "batch.jsonl"
-        with batch.open("w", encoding="utf-8") as fh:
-            for r in records:
-                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-        del records
+        # The documents go from their source to files as they are made: none is held in a list.
+        batch = Path(tmp) / "batch"
+        count, chars = write_batch(real_records(args.limit) if source == "real" else example_records(args.limit),
+                                   batch)
+        tok, tokens = tokenizer_pass(batch_texts(batch))
         rss_before = peak_rss_mb()
         profiler = cProfile.Profile() if args.profile else None
         with Store(Path(tmp) / "bench.db") as store:
@@ -164,18 +203,20 @@ def main(argv: list[str] | None = None) -> int:
                 profiler.disable()
             run = Timing(time.perf_counter() - wall, time.process_time() - cpu)
             db_mb = sum(p.stat().st_size for p in Path(tmp).glob("bench.db*")) / 1e6
-    rss_peak = peak_rss_mb()
-    parse = parser_pass(texts)  # after the ingest, so that the peak above is the ingest's
+        rss_peak = peak_rss_mb()
+        parse = parser_pass(batch_texts(batch))  # after the ingest, so that the peak above is the ingest's
+        ids = {n: str(r.get("id")) for n, r in enumerate(batch_records(batch), 1)
+               if any(_line(rj) == n for rj in stats.rejections[:5])}  # to name a rejected record by its id
 
     docs = stats.read
     # The machine may be shared (CI, other jobs): "on one core" is measured in CPU time of this single
     # process; wall-clock figures are printed beside it.
     docs_per_s = docs / run.cpu
     ratio = run.cpu / tok.cpu
-    source_desc = (f"real articles, first {len(texts):,} of {REAL}" if source == "real"
-                   else f"{len(texts):,} generated variants of the reports in {EXAMPLES}")
+    source_desc = (f"real articles, first {count:,} of {REAL}" if source == "real"
+                   else f"{count:,} generated variants of the reports in {EXAMPLES}")
     print(f"documents       {source_desc}")
-    print(f"                {chars / len(texts):,.0f} characters and {tokens / len(texts):,.0f} tokens per "
+    print(f"                {chars / count:,.0f} characters and {tokens / count:,.0f} tokens per "
           f"document on average")
     print(f"ingest+extract  {docs:,} documents in {run.wall:.1f}s wall, {run.cpu:.1f}s CPU: "
           f"{docs_per_s:,.0f} docs/s on one core, CPU time ({docs / run.wall:,.0f} docs/s wall, "
@@ -183,20 +224,20 @@ def main(argv: list[str] | None = None) -> int:
           f"target >= {TARGET_DOCS_PER_S} docs/s: {'met' if docs_per_s >= TARGET_DOCS_PER_S else 'NOT met'}")
     print(f"                new {stats.new:,}, updated {stats.updated:,}, unchanged {stats.unchanged:,}, "
           f"failed {stats.failed:,}; building the extractor took {build:.1f}s (not counted)")
-    print(f"tokenizer only  {len(texts):,} documents in {tok.wall:.2f}s wall, {tok.cpu:.2f}s CPU: "
-          f"{len(texts) / tok.cpu:,.0f} docs/s ({tokens / tok.cpu:,.0f} tokens/s) with a bare spacy.blank('en') tokenizer")
-    print(f"tagger+parser   {len(texts):,} documents in {parse.wall:.1f}s wall, {parse.cpu:.1f}s CPU: "
-          f"{len(texts) / parse.cpu:,.0f} docs/s ({tokens / parse.cpu:,.0f} tokens/s) parsing every sentence "
+    print(f"tokenizer only  {count:,} documents in {tok.wall:.2f}s wall, {tok.cpu:.2f}s CPU: "
+          f"{count / tok.cpu:,.0f} docs/s ({tokens / tok.cpu:,.0f} tokens/s) with a bare spacy.blank('en') tokenizer")
+    print(f"tagger+parser   {count:,} documents in {parse.wall:.1f}s wall, {parse.cpu:.1f}s CPU: "
+          f"{count / parse.cpu:,.0f} docs/s ({tokens / parse.cpu:,.0f} tokens/s) parsing every sentence "
           "with en_core_web_sm (tagger + parser, no NER)")
     print(f"ratio           ingest+extract takes {ratio:.1f}x the tokenizer's CPU time "
           f"(runs at 1/{ratio:.1f} of its speed; the minimal ruler+matcher reference: 1/{REFERENCE_RATIO})")
     print(f"peak RSS        {rss_peak:,.0f} MB for the process (ru_maxrss); {rss_start:,.0f} MB at start, "
-          f"{rss_before:,.0f} MB with the documents loaded and the extractor built; database {db_mb:,.1f} MB")
+          f"{rss_before:,.0f} MB with the extractor built and the batch written; database {db_mb:,.1f} MB")
     events = ", ".join(f"{t} {n:,}" for t, n in sorted(stats.events_by_type.items(), key=lambda kv: -kv[1]))
     print(f"events by type  {sum(stats.events_by_type.values()):,} in all: {events or 'none'}")
     for rejection in stats.rejections[:5]:
-        line = int(m[1]) if (m := re.search(r"#L(\d+)$", rejection.input)) else rejection.line
-        which = f"record {line} (id {ids[line - 1]})" if line else rejection.input
+        line = _line(rejection)
+        which = f"record {line} (id {ids.get(line, '?')})" if line else rejection.input
         print(f"rejected        {which}, stage {rejection.stage}: {rejection.reason}")
     if len(stats.rejections) > 5:
         print(f"                ... and {len(stats.rejections) - 5:,} more rejections")

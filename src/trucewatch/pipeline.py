@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from trucewatch import config
 from trucewatch.extract.extractor import Extractor
@@ -30,6 +30,9 @@ from trucewatch.models import Document, Entity, Event, IngestStats, Rejection, R
 from trucewatch.nlp.paragraphs import text_pieces
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 Progress = Callable[[str], None]
 
@@ -88,6 +91,56 @@ def _pieces(doc: Document) -> Iterator[tuple[int, Document]]:
                              removed=removed, sentences=[], events=[], warnings=doc.warnings)
 
 
+@dataclass
+class Reading:
+    """One report of a run as the store receives it, in reading order: extracted (``mentions`` and
+    ``entities`` set), or not because it is stored unchanged (``extracted`` False), or failed
+    (``failure``). Made here or by the workers of a cluster (:mod:`trucewatch.distributed`)."""
+
+    document: Document
+    extracted: bool = False
+    mentions: list[tuple[str, str, int, int]] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    failure: Rejection | None = None
+
+
+Status = Callable[[Document], str]
+
+
+def read_and_extract(items: Iterable[Document | Rejection], status: Status | None,
+                     extractor: Extractor) -> Iterator[Reading | Rejection]:
+    """Extract each report read unless ``status`` says it is stored unchanged (no ``status``: extract
+    every one); a report whose status or extraction fails becomes a Reading with its failure."""
+    for item in items:
+        if isinstance(item, Rejection):
+            yield item
+            continue
+        stage = "store"
+        try:
+            if status is not None and status(item) == "unchanged":
+                yield Reading(item)
+                continue
+            stage = "extract"
+            mentions, entities = extract_document(item, extractor)
+        except Exception as exc:  # one bad document must not stop the batch; it is recorded
+            yield Reading(item, failure=Rejection(stage, _failure(exc), item.source_path or item.id))
+            continue
+        yield Reading(item, True, mentions, entities)
+
+
+class Interrupted(KeyboardInterrupt):
+    """An ingest stopped by Ctrl-C (``KeyboardInterrupt``): what it stored stays stored (each report
+    and each merge is one transaction, and one cut short is rolled back); ``stats`` says what it
+    did. Running it again goes on where it stopped: the reports stored are skipped unread."""
+
+    def __init__(self, stats: IngestStats) -> None:
+        super().__init__(f"interrupted after {stats.read:,} reports")
+        self.stats = stats
+
+
+MAX_LISTED = 1_000  # rejections and warnings kept in the statistics; the rest are counted (and stored)
+
+
 def ingest(
     paths: Iterable[str | Path],
     store: Store,
@@ -98,51 +151,104 @@ def ingest(
     extractor: Extractor | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    client: Client | None = None,
 ) -> IngestStats:
     """Read every report under ``paths``, extract its events and store them in ``store``.
 
     ``max_bytes`` (default: the ``max_bytes`` setting, ``$TRUCEWATCH_MAX_BYTES``) is the largest
     input file read; larger ones are rejected unread, so one huge file cannot exhaust memory.
+
+    With a ``dask.distributed`` ``client``, the workers of its cluster read and extract parts of the
+    input files (see :mod:`trucewatch.distributed`) and this process stores and merges what they
+    send, in reading order: the ledger is the one a run without a client makes.
+
+    Reports are read, extracted and stored one at a time (or a bounded number of parts at once on a
+    cluster): memory does not grow with the number of reports. Ctrl-C raises :class:`Interrupted`.
     """
-    extractor = extractor or Extractor(gazetteer)
-    merger = Merger(store, gazetteer)  # the shipped gazetteer when none is given
-    stats = IngestStats()
-    by_type: Counter[str] = Counter()
+    run = _Run(store, Merger(store, gazetteer), progress)  # the shipped gazetteer when none is given
     limit = max_bytes if max_bytes is not None else cast(int, config.get("max_bytes"))
-    for item in read_paths(paths, published=published, outlet=outlet, max_bytes=limit):
-        if isinstance(item, Rejection):
-            _reject(item, store, stats, progress)
-            continue
+    readings: Iterable[Reading | Rejection]
+    try:
+        if client is None:
+            items = read_paths(paths, published=published, outlet=outlet, max_bytes=limit)
+            readings = read_and_extract(items, store.status, extractor or Extractor(gazetteer))
+        else:
+            from trucewatch.distributed import read_on_cluster
+
+            check_published(published)
+            readings = read_on_cluster(client, paths, store_location(store), gazetteer, published=published,
+                                       outlet=outlet, max_bytes=limit)
+        for reading in readings:
+            if isinstance(reading, Rejection):
+                _reject(reading, store, run.stats, progress)
+            else:
+                run.save(reading)
+        _merge(run.merger, store, run.stats)  # documents queued by an earlier run or another writer
+        _refresh_truces(store, gazetteer, run.stats)
+    except KeyboardInterrupt as exc:
+        raise Interrupted(run.finish()) from exc
+    return run.finish()
+
+
+def check_published(published: str | None) -> None:
+    """Raise ``InputError`` for a ``--published`` that is not a date, before anything is read."""
+    read_paths([], published=published)
+
+
+def store_location(store: Store) -> str | None:
+    """Where other processes can open ``store`` (to skip the reports it holds), or None for an
+    in-memory one."""
+    location = getattr(store, "path", None)
+    return None if location in (None, ":memory:") else str(location)
+
+
+@dataclass
+class _Run:
+    """What the storing side of one ingest keeps between reports."""
+
+    store: Store
+    merger: Merger
+    progress: Progress | None
+    stats: IngestStats = field(default_factory=IngestStats)
+    by_type: Counter[str] = field(default_factory=Counter)
+    unlisted: int = 0  # warnings past MAX_LISTED
+
+    def save(self, reading: Reading) -> None:
+        """Save one report read (unless it is stored unchanged) and merge it."""
+        item, stats, store = reading.document, self.stats, self.store
         stats.read += 1
-        stage = "store"
-        try:
-            status = store.status(item)
-            if status != "unchanged":
-                stage = "extract"
-                mentions, entities = extract_document(item, extractor)
-                stage = "store"
-                status = store.save_document(item, mentions, entities)
-        except Exception as exc:  # one bad document must not stop the batch; it is recorded
-            _reject(Rejection(stage, _failure(exc), item.source_path or item.id), store, stats, progress)
-            continue
+        if reading.failure is not None:
+            _reject(reading.failure, store, stats, self.progress)
+            return
+        status = "unchanged"
+        if reading.extracted:
+            try:
+                status = store.save_document(item, reading.mentions, reading.entities)
+            except Exception as exc:  # one bad document must not stop the batch; it is recorded
+                _reject(Rejection("store", _failure(exc), item.source_path or item.id), store, stats, self.progress)
+                return
         if status == "unchanged":
             stats.unchanged += 1
         else:
-            by_type.update(e.type for e in item.events)
-            _merge(merger, store, stats)
+            self.by_type.update(e.type for e in item.events)
+            _merge(self.merger, store, stats)
             if status == "new":
                 stats.new += 1
-            elif status == "updated":
-                stats.updated += 1
             else:
-                stats.unchanged += 1
-        stats.warnings.extend(f"{item.source_path or item.id}: {w}" for w in item.warnings)
-        if progress:
-            progress(item.source_path or item.id)
-    _merge(merger, store, stats)  # documents queued by an earlier run or another writer
-    _refresh_truces(store, gazetteer, stats)
-    stats.events_by_type = dict(by_type)
-    return stats
+                stats.updated += 1
+        for w in item.warnings:
+            if len(stats.warnings) < MAX_LISTED:
+                stats.warnings.append(f"{item.source_path or item.id}: {w}")
+            else:
+                self.unlisted += 1
+        if self.progress:
+            self.progress(item.source_path or item.id)
+
+    def finish(self) -> IngestStats:
+        self.stats.events_by_type = dict(self.by_type)
+        if self.unlisted:
+            self.stats.warnings.append(f"... and {self.unlisted:,} more warnings")
+        return self.stats
 
 
 def reextract(
@@ -218,7 +324,8 @@ def _failure(exc: Exception) -> str:
 def _reject(rejection: Rejection, store: Store, stats: IngestStats, progress: Progress | None = None) -> None:
     """Count and record an input or document that failed; the run goes on."""
     stats.failed += 1
-    stats.rejections.append(rejection)
+    if len(stats.rejections) < MAX_LISTED:  # all of them are stored; see ``failed`` for the count
+        stats.rejections.append(rejection)
     store.record_rejection(rejection)
     if progress:
         progress(str(rejection))

@@ -1,20 +1,34 @@
 """``ingest``, ``reextract`` and ``train``: reading reports into the ledger, and fitting the models.
 
-The progress bar of ``ingest`` is determinate from its first frame: the reports are counted before
-anything else (a folder is walked, a JSON Lines file's lines counted), then the bar shows while the
-extractor loads (several seconds, spaCy and the models), and its clock starts with the first report,
-so the ETA is not skewed by the loading.
+The progress bar of ``ingest`` has a total early: the reports are counted in a thread beside the
+run (a folder is walked, a JSON Lines file's lines counted, nothing parsed), which starts at once
+and usually finishes while the extractor loads (several seconds, spaCy and the models); on a huge
+corpus the total keeps growing while the first reports are read, instead of making them wait. The
+bar's clock starts with the first report, so the ETA is not skewed by the loading.
+
+Ctrl-C stops an ingest cleanly: what was stored stays stored, one line says so, and the exit
+status is 130; the same command run again skips the reports stored and goes on.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Optional, cast
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from trucewatch import config
@@ -42,29 +56,78 @@ def ingest(
         help="Publication date YYYY-MM-DD for files that lack one.")] = None,
     outlet: Annotated[Optional[str], typer.Option(help="Outlet name for files that lack one.")] = None,
     gazetteer: GazetteerOption = None,
+    workers: Annotated[Optional[int], typer.Option(
+        help="Read and extract on a local dask cluster of N worker processes (needs the 'scale' extra).",
+        min=1)] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Read and extract on the running dask cluster whose scheduler is at ADDRESS (tcp://host:8786).",
+        metavar="ADDRESS")] = None,
 ) -> None:
-    """Read reports, extract their events and store them; prints a summary table."""
+    """Read reports, extract their events and store them; prints a summary table. Ctrl-C stops it
+    (exit status 130) keeping what was stored; running it again resumes."""
     from trucewatch.extract.extractor import Extractor
-    from trucewatch.ingest.count import count_reports
+    from trucewatch.pipeline import Interrupted
     from trucewatch.pipeline import ingest as run
     from trucewatch.resolve.curation import load_gazetteer
 
+    if workers is not None and scheduler is not None:
+        fail("give --workers or --scheduler, not both")
+    stop = threading.Event()
     try:
         with progress_bar(common.err) as bar:
             task = bar.add_task("counting reports", total=None)
             limit = cast(int, config.get("max_bytes"))
-            total = count_reports(paths, limit)
-            bar.update(task, total=total, description="loading the extractor")
+            counter = count_beside(paths, limit, bar, task, stop)
+            bar.update(task, description="loading the extractor")
             # --gazetteer, else the setting, else trucewatch-gazetteer.yaml when `entities add` wrote one.
             gaz = load_gazetteer(gazetteer)
-            extractor = Extractor(gaz)
             with common.open_store(db, create=True) as store:
-                bar.reset(task, total=total, description="ingesting")
-                stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz, extractor=extractor,
-                            progress=lambda _: bar.advance(task), max_bytes=limit)
+                if workers is None and scheduler is None:
+                    extractor = Extractor(gaz)
+                    bar.reset(task, description="ingesting")
+                    stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz,
+                                extractor=extractor, progress=lambda _: bar.advance(task), max_bytes=limit)
+                else:
+                    from trucewatch.distributed import cluster_client
+
+                    with cluster_client(workers, scheduler) as client:
+                        bar.reset(task, description="ingesting")
+                        stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz,
+                                    progress=lambda _: bar.advance(task), max_bytes=limit, client=client)
+            stop.set()
+            counter.join()
     except TrucewatchError as exc:
         fail(exc)
+    except Interrupted as exc:
+        done = exc.stats
+        common.err.print(f"interrupted: {done.read:,} reports read ({done.new:,} new, {done.updated:,} updated) "
+                         "are stored; run the same command again to go on", soft_wrap=True)
+        raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        common.err.print("interrupted before any report was stored", soft_wrap=True)
+        raise typer.Exit(130) from None
+    finally:
+        stop.set()
     summary(stats, "Ingest summary", ("read", "new", "updated", "unchanged", "failed"))
+
+
+def count_beside(paths: Sequence[Path], limit: int, bar: Progress, task: TaskID,
+                 stop: threading.Event) -> threading.Thread:
+    """Count the reports of ``paths`` in a thread, raising the bar's total as it goes, until done
+    or ``stop`` is set; the run does not wait for it."""
+    from trucewatch.ingest.count import counts
+
+    def count() -> None:
+        total = 0
+        for n in counts(paths, limit):
+            if stop.is_set():
+                return
+            total += n
+            bar.update(task, total=total)
+
+    thread = threading.Thread(target=count, name="count reports", daemon=True)
+    thread.start()
+    return thread
 
 
 def reextract(

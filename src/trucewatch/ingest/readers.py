@@ -17,7 +17,9 @@ URL and date lines of the text, then the caller's default) and its page furnitur
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,8 +135,11 @@ def _complete(found: Read, defaults: _Defaults) -> Document:
     return doc
 
 
-def _read_file(path: Path, defaults: _Defaults, max_bytes: int) -> Iterator[Document | Rejection]:
+def _read_file(path: Path, defaults: _Defaults, max_bytes: int,
+               span: tuple[int, int | None] | None = None) -> Iterator[Document | Rejection]:
+    """The reports of one file, or (``span``) of the JSON Lines records starting in a byte range."""
     source = source_name(path)
+    first = span is None or span[0] == 0  # the part that reports a failure of the whole file
     try:
         if not path.exists():
             raise InputError(source, "file does not exist")
@@ -143,16 +148,20 @@ def _read_file(path: Path, defaults: _Defaults, max_bytes: int) -> Iterator[Docu
             kinds = ", ".join(sorted(_READERS))
             raise InputError(source, f"unsupported file type '{path.suffix or path.name}' (expected {kinds})")
         data = read_bytes(path, max_bytes)
-        for found in reader(data, source):
+        found_in = reader(data, source) if span is None else read_jsonl(data, source, *span)
+        for found in found_in:
             yield found if isinstance(found, Rejection) else _completed(found, defaults, source)
     except InputError as e:
-        yield rejection(e)
+        if first or e.line is not None:
+            yield rejection(e)
     except OSError as e:  # e.g. no permission to look at the path at all
-        yield Rejection(STAGE, f"cannot read file: {e.strerror or e}", source)
+        if first:
+            yield Rejection(STAGE, f"cannot read file: {e.strerror or e}", source)
     # A parser library's own error on input no reader foresaw: this file's remaining records are
     # lost (the reader stopped), the ones already read stand, and the batch goes on.
     except Exception as e:
-        yield Rejection(STAGE, f"unreadable: {_error(e)}", source)
+        if first:
+            yield Rejection(STAGE, f"unreadable: {_error(e)}", source)
 
 
 def _completed(found: Read, defaults: _Defaults, source: str) -> Document | Rejection:
@@ -169,27 +178,92 @@ def _error(e: Exception) -> str:
     return f"{type(e).__name__}: {message[:200]}" if message else type(e).__name__
 
 
-def _files(path: Path) -> list[Path]:
-    """The files a path names: itself, or a folder's report files at any depth, sorted. In a folder,
-    hidden files and files of other kinds (a README.md, images) are not reports and are passed over;
-    a file named explicitly is always read, and rejected if it is of an unsupported kind."""
+def iter_files(path: Path) -> Iterator[Path]:
+    """The files a path names: itself, or a folder's report files at any depth, in sorted order
+    (each folder's entries sorted by name, folders entered where they sort: the order of sorting
+    all the paths, without ever holding the list of them). In a folder, hidden files and folders
+    and files of other kinds (a README.md, images) are not reports and are passed over; a file
+    named explicitly is always read, and rejected if it is of an unsupported kind. Raises
+    ``OSError`` when the folder itself cannot be listed; a sub-folder that cannot be is passed over."""
     if not path.is_dir():
-        return [path]
-    return sorted(p for p in path.rglob("*")
-                  if p.is_file() and p.suffix.lower() in _READERS
-                  and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        yield path
+        return
+    yield from _walk(path, top=True)
+
+
+def _walk(folder: Path, top: bool = False) -> Iterator[Path]:
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)  # one folder's names at a time
+    except PermissionError:
+        if top:
+            raise
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        path = folder / entry.name
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path)
+        elif os.path.splitext(entry.name)[1].lower() in _READERS and path.is_file():
+            yield path
 
 
 def _read_all(paths: Iterable[str | Path], defaults: _Defaults,
               max_bytes: int) -> Iterator[Document | Rejection]:
+    for part in file_parts(paths, sys.maxsize):  # whole files: one reader reads them all
+        if isinstance(part, Rejection):
+            yield part
+        else:
+            yield from _read_file(part.path, defaults, max_bytes)
+
+
+@dataclass(frozen=True)
+class Part:
+    """A stretch of one input file, what one worker reads: the whole file (``end`` None), or the
+    JSON Lines records whose first byte lies in ``[start, end)``."""
+
+    path: Path
+    start: int = 0
+    end: int | None = None
+
+
+def file_parts(paths: Iterable[str | Path], chunk_bytes: int) -> Iterator[Part | Rejection]:
+    """The input files under ``paths`` in reading order, a JSON Lines file over ``chunk_bytes`` cut
+    into byte ranges of about that size (from its size alone: nothing is read here), or a Rejection
+    for a folder that cannot be listed. Reading the parts in order yields what ``read_paths`` does."""
     for given in paths:
         try:
-            files = _files(Path(given))
+            for path in iter_files(Path(given)):
+                size = _jsonl_size(path)
+                if size <= chunk_bytes:
+                    yield Part(path)
+                    continue
+                for start in range(0, size, chunk_bytes):
+                    yield Part(path, start, start + chunk_bytes if start + chunk_bytes < size else None)
         except OSError as e:
             yield Rejection(STAGE, f"cannot list folder: {e.strerror or e}", source_name(given))
-            continue
-        for path in files:
-            yield from _read_file(path, defaults, max_bytes)
+
+
+def _jsonl_size(path: Path) -> int:
+    """The size of a JSON Lines file that may be cut into parts; 0 for any other file."""
+    if path.suffix.lower() != ".jsonl":
+        return 0
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # read whole, and rejected there with the reason
+
+
+def read_part(part: Part, *, published: str | None = None, outlet: str | None = None,
+              max_bytes: int = 20_000_000) -> Iterator[Document | Rejection]:
+    """What ``read_paths`` yields for one part of a file: the reports of a whole file, or of the
+    JSON Lines records starting in the part's byte range (named by their line in the whole file);
+    a failure of the whole file is reported by its first part only. ``published`` must already be
+    checked (``read_paths`` does it)."""
+    if part.start == 0 and part.end is None:
+        return _read_file(part.path, _Defaults(published, outlet), max_bytes)
+    return _read_file(part.path, _Defaults(published, outlet), max_bytes, (part.start, part.end))
 
 
 def read_paths(paths: Iterable[str | Path], *, published: str | None = None, outlet: str | None = None,

@@ -121,18 +121,38 @@ def read_json(data: bytes, source: str) -> Iterator[Read | Rejection]:
             yield rejection(e)
 
 
-def read_jsonl(data: bytes, source: str) -> Iterator[Read | Rejection]:
-    """One JSON object per line; a broken line is rejected alone (``line`` set), the rest go on."""
-    check_text(data, source)
+def read_jsonl(data: bytes, source: str, start: int = 0, end: int | None = None) -> Iterator[Read | Rejection]:
+    """One JSON object per line; a broken line is rejected alone (``line`` set), the rest go on.
+
+    With ``start``/``end``, only the records whose first byte lies in ``[start, end)`` (a part of
+    the file a worker reads), still numbered by their line in the whole file; a failure of the
+    whole file (binary, empty) is then raised by the part at ``start`` 0 alone. Lines are taken one
+    at a time, never split into a list of the whole file.
+    """
+    try:
+        check_text(data, source)
+    except InputError:
+        if start == 0:
+            raise
+        return
+    stop = len(data) if end is None else min(end, len(data))
+    pos = start
+    if start > 0 and data[start - 1:start] != b"\n":  # the record that starts before this part is not ours
+        nl = data.find(b"\n", start)
+        pos = len(data) if nl < 0 else nl + 1
+    n = data.count(b"\n", 0, pos) + 1
     found = False
-    for n, raw in enumerate(data.split(b"\n"), 1):
-        if not raw.strip():
-            continue
-        found = True
-        try:
-            text, warnings = decode(raw, source, line=n)
-            yield _record(load_json(text, source, n), source, f"{source}#L{n}", warnings, line=n)
-        except InputError as e:
-            yield rejection(e)
-    if not found:
+    while pos < stop:
+        nl = data.find(b"\n", pos)
+        nl = len(data) if nl < 0 else nl
+        raw = data[pos:nl]
+        if raw.strip():
+            found = True
+            try:
+                text, warnings = decode(raw, source, line=n)
+                yield _record(load_json(text, source, n), source, f"{source}#L{n}", warnings, line=n)
+            except InputError as e:
+                yield rejection(e)
+        pos, n = nl + 1, n + 1
+    if not found and start == 0 and not data[stop:].strip():
         raise InputError(source, "empty file")
