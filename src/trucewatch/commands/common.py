@@ -22,6 +22,7 @@ from rich.markup import escape
 
 from trucewatch import config
 from trucewatch.store import Store
+from trucewatch.store.connection import is_url
 from trucewatch.store.sql import check_date
 
 CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a writer whose reader went away
@@ -88,6 +89,13 @@ def db_path(path: str | Path | None) -> str:
     """The database a command uses: ``--db``, else the ``db`` setting (``$TRUCEWATCH_DB``): a SQLite
     file or a PostgreSQL URL."""
     return str(path) if path else str(config.get("db"))
+
+
+def ledger_given(path: str | Path | None) -> bool:
+    """Whether the database a command uses may hold a ledger: a PostgreSQL URL (the server says), or
+    a SQLite file that exists (a missing one is not made by a command that only looks things up)."""
+    target = db_path(path)
+    return is_url(target) or Path(target).is_file()
 
 
 def open_store(path: str | Path | None, *, create: bool = False) -> Store:

@@ -138,7 +138,7 @@ def entities_merge(
 
     path = user_gazetteer_path(gazetteer)
     try:
-        if Path(common.db_path(db)).is_file():
+        if common.ledger_given(db):
             with common.open_store(db) as store:
                 edit = merge_entity(path, source, into, store)
         else:  # no ledger yet: only entities of the gazetteer can be merged, and no empty database is made
