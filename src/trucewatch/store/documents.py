@@ -33,6 +33,10 @@ _EVENT_COLUMNS = ", ".join(f'"{name}"' for name in _EVENT_FIELDS)
 _EVENT_INSERT = f"INSERT INTO events ({_EVENT_COLUMNS}) VALUES ({', '.join('?' for _ in _EVENT_FIELDS)})"
 
 
+class _Replaces(Exception):
+    """A save begun beside other writers finds a stored version to replace (see ``save_document``)."""
+
+
 @dataclass(frozen=True)
 class StoredMention:
     """A report's event as stored: its row id, the merged event it is a mention of (None until merged),
@@ -76,13 +80,27 @@ class DocumentStore(StoreBase):
         ``entity_mentions`` ((entity_id, surface, start, end) tuples) replace the stored ones, and
         ``entities`` are upserted (a provisional entity never overwrites a curated one). If it is
         unchanged nothing is written. Any exception rolls the whole save back, so a failed save
-        leaves the stored version exactly as it was; SQLite errors are raised as ``StoreError``.
+        leaves the stored version exactly as it was; database errors are raised as ``StoreError``.
         Stored events take ``doc.id`` as their ``doc_id``.
+
+        A new document is saved beside other writers (PostgreSQL); replacing a stored version
+        deletes events, whose triggers mark merged events of other reports, so it has the ledger to
+        itself: two replacements never lock the same merged events in opposite orders.
         """
-        with self._transaction(f"save document {doc.id}", exclusive=False, key=doc.id):
-            result = self.status(doc)
-            if result != "unchanged":
-                self._write(doc, entity_mentions, entities)
+        what = f"save document {doc.id}"
+        alone = self.status(doc) == "updated"
+        try:
+            with self._transaction(what, exclusive=alone, key=doc.id):
+                result = self.status(doc)
+                if result == "updated" and not alone:
+                    raise _Replaces  # another writer stored it meanwhile: save again, alone
+                if result != "unchanged":
+                    self._write(doc, entity_mentions, entities)
+        except _Replaces:
+            with self._transaction(what, key=doc.id):
+                result = self.status(doc)
+                if result != "unchanged":
+                    self._write(doc, entity_mentions, entities)
         return result
 
     def replace_extraction(
@@ -93,7 +111,7 @@ class DocumentStore(StoreBase):
     ) -> None:
         """Replace a stored document's sentences, events and entity mentions with a new reading of the
         same text (after a gazetteer change), in one transaction; the new events are merged again."""
-        with self._transaction(f"re-extract document {doc.id}", exclusive=False, key=doc.id):
+        with self._transaction(f"re-extract document {doc.id}", key=doc.id):  # replaces events: alone
             if self.status(doc) != "unchanged":
                 raise StoreError(f"document {doc.id}: its text or metadata differ from the stored version; "
                                  "ingest it instead")
