@@ -21,6 +21,7 @@ A task costs about 2 ms of scheduling; a batch holds about fifty reports, so tha
 
 from __future__ import annotations
 
+import signal
 import threading
 import uuid
 from collections import deque
@@ -67,8 +68,16 @@ def cluster_client(workers: int | None = None, scheduler: str | None = None) -> 
         return
     if workers is None or workers < 1:
         raise ClusterError(f"--workers must be at least 1, not {workers}")
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    # The worker processes ignore Ctrl-C (they inherit the SIGINT disposition they start with): the
+    # terminal sends it to them too, and it is this process that stops the run and the cluster.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    with cluster, Client(cluster) as client:
         yield client
 
 

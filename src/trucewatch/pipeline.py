@@ -6,6 +6,11 @@ Stages, in order, each a plain function or small class over the records of ``mod
         ->  Merger.sync (merge: the document's events join the events of the whole ledger)
         ->  refresh_truces (once per run: the truce records stored for SQL users, if the ledger changed)
 
+The first two (:func:`read_and_extract`) may run on the workers of a dask cluster
+(:mod:`trucewatch.distributed`); storing and merging always run here, in reading order, so the
+ledger does not depend on how many workers read. Reports stream through one at a time: no list of
+the corpus is ever made, and a stop (Ctrl-C, :class:`Interrupted`) loses nothing stored.
+
 Error policy: an input that cannot be read becomes a ``Rejection`` (recorded in the database and
 returned in the statistics) and the batch goes on; a document is stored in one transaction, so a
 failure never leaves half a document, and a document already stored is never changed by a failed
@@ -268,7 +273,9 @@ def reextract(
     merger = Merger(store, gazetteer)
     stats = IngestStats()
     by_type: Counter[str] = Counter()
-    for doc in list(store.documents()):
+    # Streamed: the store reads a page of documents at a time, by id after the last one read, so
+    # replacing a document's extraction between pages neither loses nor repeats one.
+    for doc in store.documents():
         stats.read += 1
         before = [_reading(e) for e in doc.events]
         try:

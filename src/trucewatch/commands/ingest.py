@@ -90,6 +90,7 @@ def ingest(
                 else:
                     from trucewatch.distributed import cluster_client
 
+                    quiet_cluster()
                     with cluster_client(workers, scheduler) as client:
                         bar.reset(task, description="ingesting")
                         stats = run(paths, store, published=published, outlet=outlet, gazetteer=gaz,
@@ -109,6 +110,16 @@ def ingest(
     finally:
         stop.set()
     summary(stats, "Ingest summary", ("read", "new", "updated", "unchanged", "failed"))
+
+
+def quiet_cluster() -> None:
+    """Keep dask's own notes (a busy dashboard port, a worker killed at the end of a stopped run) off
+    the terminal: its errors still show, and the run's own messages say what happened."""
+    import logging
+    import warnings
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    warnings.filterwarnings("ignore", message="Port .* is already in use", category=UserWarning)
 
 
 def count_beside(paths: Sequence[Path], limit: int, bar: Progress, task: TaskID,
