@@ -58,14 +58,6 @@ class Row(Protocol):
     def __len__(self) -> int: ...
 
 
-class Cursor(Protocol):
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-    def __iter__(self) -> Any: ...
-
-
 @dataclass(frozen=True)
 class Dialect:
     """The SQL fragments the two databases spell differently."""
