@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import json
 import random
 import shlex
 import sys
 import tempfile
 import time
-from itertools import zip_longest
 from collections.abc import Sequence
+from itertools import zip_longest
 from pathlib import Path
 
 from trucewatch.extract.extractor import Extractor

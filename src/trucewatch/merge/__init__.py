@@ -3,8 +3,10 @@
     >>> from trucewatch.merge import Merger
     >>> Merger(store).sync()   # merge every document saved since the last sync
 
-``Merger`` (``sync``) runs the stage; ``copies``, ``coref``, ``values``, ``contradictions``,
-``claims`` and ``attribution`` hold its rules as plain functions; ``records`` its data. Names are
+``Merger`` (``sync``) runs the stage, ``incremental`` keeps the merged events equal to merging
+every stored mention from scratch (``clusters``); ``copies``, ``coref`` (with ``dates``,
+``knowledge`` and ``profiles``), ``values``, ``contradictions``, ``claims`` and ``attribution`` hold
+its rules as plain functions; ``records`` its data. Names are
 imported lazily: the store imports ``records`` and must not pull in the merging code with it.
 """
 

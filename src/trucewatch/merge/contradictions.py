@@ -58,7 +58,7 @@ def _group(mentions: Sequence[MentionRecord],
            value: Callable[[MentionRecord], Hashable | None]) -> dict[Hashable, list[MentionRecord]]:
     """Mentions by the value they give, in the order the values were first given; no value, no group."""
     groups: dict[Hashable, list[MentionRecord]] = {}
-    for m in sorted(mentions, key=lambda m: (m.published or "9999", m.event_id)):
+    for m in sorted(mentions, key=lambda m: (m.published or "9999", m.event.doc_id, m.event.sentence, m.event_id)):
         v = value(m)
         if v is not None:
             groups.setdefault(v, []).append(m)

@@ -86,6 +86,10 @@ class Profile:
     killed: set[int] = field(default_factory=set)
     injured: set[int] = field(default_factory=set)
     news: set[str] = field(default_factory=set)  # publication days of the reports that tell it as news
+    # Where the stored event lies among its neighbours (see ``merge.clusters``): the first and last
+    # day its dated reports cover, and its last report in the canonical order (publication, id).
+    span: tuple[str, str] | None = None
+    last: tuple[str, str] | None = None
 
     @classmethod
     def of(cls, values: Event, mentions: Iterable[Mention], sources: int = 1) -> Profile:
@@ -118,14 +122,15 @@ class Profile:
         return self.actors | self.targets | self.locations
 
     def to_json(self) -> str:
-        return json.dumps({**{k: getattr(self, k) for k in _VALUES}, **{k: sorted(getattr(self, k)) for k in _SETS}},
-                          ensure_ascii=False)
+        return json.dumps({**{k: getattr(self, k) for k in _VALUES}, **{k: sorted(getattr(self, k)) for k in _SETS},
+                           **{k: getattr(self, k) for k in _PLACE}}, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Profile:
         data: dict[str, Any] = json.loads(text)
         fields: dict[str, Any] = {k: data[k] for k in _VALUES}
         fields.update((k, set(data[k])) for k in _SETS)
+        fields.update((k, tuple(data[k]) if data.get(k) else None) for k in _PLACE)
         return cls(**fields)
 
 
@@ -133,3 +138,4 @@ _VALUES = ("type", "date", "actor", "target", "location", "mode", "earliest_publ
 # Sets of distinct values only: a profile stays small however many reports tell the event (which
 # reports and sentences it holds are asked of the store: see ``score``'s ``same_report``).
 _SETS = ("actors", "targets", "locations", "modes", "countries", "killed", "injured", "news")
+_PLACE = ("span", "last")  # absent from profiles stored before they were kept

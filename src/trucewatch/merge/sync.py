@@ -4,37 +4,46 @@ Triggers in the database queue every document whose text, metadata or events cha
 ``0002_merged_events`` migration). ``Merger.sync`` takes the queued documents one at a time, each in
 one transaction:
 
-1. the document's old mentions leave their merged events; an event that lost a mention is checked
-   again: its remaining mentions are re-joined in order, and any that no longer fit (the removed
-   report was what joined them) are placed again like new ones;
-2. its text is fingerprinted and its copies found (``copies``);
-3. each of its events is scored against the stored profiles of the merged events it could be
-   (``coref``) and joins the best one, or founds a new event; two events of one report never join
-   one merged event;
-4. who each mention is attributed to, and the claims and denials of its sentences, are stored;
-5. the merged events it touched get their values, provenance and contradictions again
+1. the document's old mentions leave their merged events;
+2. its text is fingerprinted and its copies found (``copies``); who each mention is attributed to,
+   and the claims and denials of its sentences, are stored;
+3. the merged events are brought to what merging every stored mention from scratch, reports in
+   canonical order, gives (``clusters``): the new mentions are placed among the events as the
+   reports before them left them, and whatever that sets off is placed again (``incremental``);
+   what changed is stored, under ids derived from each event's canonical first mention;
+4. the merged events whose members changed get their values, provenance and contradictions again
    (``values``, ``contradictions``).
 
-Only the document's own candidates and the merged events it joins are read: a new report costs
-what its neighbours in time cost, not what the whole ledger holds, and nothing is reprocessed. A
-merged event that only gained reports keeps its independent sources and joins the newcomers to them
-through their own copy pairs (adding reports can only join sources); one that lost a report has them
-computed again from all its copy pairs. So the thousandth copy of a syndicated story reads its own
-thousand pairs, not the half million among all the copies.
+Only the document's neighbours in time, and the later reports a change reaches, are read: a new
+report costs what its neighbours cost, not what the whole ledger holds, and the result does not
+depend on the order reports arrive in. A merged event that only gained reports keeps its independent sources and
+joins the newcomers to them through their own copy pairs (adding reports can only join sources);
+one that lost a report has them computed again from all its copy pairs. So the thousandth copy of a
+syndicated story reads its own thousand pairs, not the half million among all the copies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
-from collections import OrderedDict, defaultdict
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
 
 from trucewatch.merge.attribution import NamedSpan, attribute
 from trucewatch.merge.claims import attach, find_claims
+from trucewatch.merge.clusters import (
+    ID_BITS,
+    LAST,
+    Linker,
+    Member,
+    MemberKey,
+    hull,
+    merged_id_of,
+)
 from trucewatch.merge.contradictions import find_contradictions
 from trucewatch.merge.copies import CopyFinder, band_keys, fingerprint, kept_text, source_groups
-from trucewatch.merge.coref import DAY_SLACK, DEFAULT_SLACK, Knowledge, Mention, Profile, date_span, rank, score
+from trucewatch.merge.coref import Knowledge, Mention, Profile, date_span
+from trucewatch.merge.incremental import Update
 from trucewatch.merge.records import Attribution, Claim, MentionRecord
 from trucewatch.merge.values import merge_values
 from trucewatch.models import Document, Event, Rejection, Sentence
@@ -60,6 +69,7 @@ class Merger:
         self._cache: OrderedDict[int, tuple[MentionRecord, Mention]] = OrderedDict()
         self._profiles: OrderedDict[int, tuple[str, Profile]] = OrderedDict()
         self._copy_finder = CopyFinder()
+        self.linker = Linker(self.knowledge)
 
     @property
     def copy_comparisons(self) -> int:
@@ -94,12 +104,10 @@ class Merger:
     # ---- one document ------------------------------------------------------------------------
 
     def _merge(self, doc_id: str) -> None:
-        touched: set[int] = set()
-        joined: defaultdict[int, set[str]] = defaultdict(set)  # merged event -> reports that joined it
-        orphans: list[MentionRecord] = []
-        for merged_id in sorted(self.store.detach_document(doc_id) | set(self.store.dirty_merged())):
-            orphans += self._recheck(merged_id)
+        damaged = sorted(self.store.detach_document(doc_id) | set(self.store.dirty_merged()))
         doc = self.store.document(doc_id)
+        touched: set[int] = set()
+        newcomers: list[Member] = []
         if doc is not None:
             touched |= self.store.merged_ids_of_documents(self._copies(doc))
             rows = self.store.event_rows(doc_id)
@@ -107,87 +115,59 @@ class Merger:
             self._attribute(doc, rows, spans)
             lead = next((eid for eid, e in sorted(rows, key=lambda r: (r[1].sentence, r[0])) if not e.background),
                         None)
-            touched |= self._place([(eid, e, eid == lead) for eid, e in rows], doc.published, joined)
+            newcomers = [Member.of(MentionRecord(eid, e, doc.published, doc.outlet, doc.url, doc.title,
+                                                 lead=eid == lead, source=doc_id)) for eid, e in rows]
             self._claims(doc, rows, spans)
-        by_doc: dict[str, list[MentionRecord]] = defaultdict(list)
-        for m in orphans:
-            by_doc[m.event.doc_id].append(m)
-        for items in by_doc.values():
-            touched |= self._place([(m.event_id, m.event, m.lead) for m in items], items[0].published, joined)
-        for merged_id in sorted(touched):
-            self._refresh(merged_id, joined.get(merged_id, set()))
+        changed = self._regroup(newcomers, damaged)
+        for merged_id in sorted(touched | changed.keys()):
+            self._refresh(merged_id, changed.get(merged_id, set()))
 
-    def _recheck(self, merged_id: int) -> list[MentionRecord]:
-        """Re-join the mentions left in an event that lost one, in the order they were stored; the
-        ones that no longer fit are taken out and returned, to be placed again."""
-        mentions = sorted(self._mentions(merged_id), key=lambda pair: pair[0].event_id)
-        if not mentions:
+    def _regroup(self, newcomers: Sequence[Member], damaged: Sequence[int]) -> dict[int, set[str] | None]:
+        """Bring the merged events to what merging every stored mention from scratch gives: place the
+        new mentions and whatever they (or the mentions ``damaged`` events lost) set off (``Update``),
+        and store what changed. Returns the merged events to refresh, each with the reports that
+        joined it (None: it may have lost some)."""
+        update = Update(self.store, self.knowledge, self.linker, self._members, self._profile)
+        update.run(newcomers, damaged)
+        final = {ref: members for ref, members in update.members.items() if members}
+        ids = {ref: ref for ref in final if ref > 0}
+        used = set(ids)
+        for ref in sorted(r for r in final if r < 0):
+            first = min(final[ref].values(), key=lambda m: (m.key, m.event_id))
+            ids[ref] = self._new_id(first.key, used, update.stored)
+            if ids[ref] not in update.stored:
+                self.store.create_merged(first.mention.type, ids[ref])
+        for members in final.values():
+            for m in members.values():
+                ref, points = update.place[m.event_id]
+                if update.stored_place.get(m.event_id) != (ids[ref], points):
+                    self.store.add_mention(m.event_id, ids[ref], m.doc_id, m.record.lead, points, m.mention.evidence)
+        changed: dict[int, set[str] | None] = {}
+        for ref in update.changed:
+            if ref not in final:
+                continue
+            merged_id = ids[ref]
+            now = set(final[ref])
+            old = {m.event_id for m in update.stored[merged_id]} if merged_id in update.stored else None
+            if old == now and merged_id not in damaged:
+                continue
+            changed[merged_id] = (None if old is None or not old <= now or merged_id in damaged else
+                                  {m.doc_id for m in final[ref].values() if m.event_id not in old})
+        for merged_id in sorted(update.stored.keys() - set(ids.values())):
             self.store.delete_merged(merged_id)
-            return []
-        kept, out = mentions[:1], list[MentionRecord]()
-        for record, mention in mentions[1:]:
-            values, _ = merge_values([r for r, _ in kept], self.knowledge)
-            match = score(mention, Profile.of(values, (m for _, m in kept)), self.knowledge,
-                          same_report=any(m.doc_id == mention.doc_id for _, m in kept),
-                          same_sentence=mention.evidence is not None and any(
-                              m.evidence == mention.evidence for _, m in kept))
-            if match is not None and match.joins:
-                kept.append((record, mention))
-            else:
-                out.append(record)
-        self.store.detach_mentions([m.event_id for m in out])
-        self._refresh(merged_id)
-        return out
+        return changed
 
-    def _place(self, items: Sequence[tuple[int, Event, bool]], published: str | None,
-               joined: defaultdict[int, set[str]]) -> set[int]:
-        """Give each of one report's events a merged event: the best candidate it joins, each
-        candidate taken by one event of the report at most (best scores first), else a new one.
-        ``joined`` records which report joined which merged event."""
-        mentions = [Mention.of(eid, e, published) for eid, e, _ in items]
-        options: list[tuple[float, int, int, int, float]] = []  # -score, rank, mention, merged id, score
-        # Events that already hold a mention of this report: only orphans' reports have any.
-        own = self.store.merged_ids_of_documents([mentions[0].doc_id]) if mentions else set()
-        for i, m in enumerate(mentions):
-            copied = self.store.merged_ids_with_sentence(m.evidence) if m.evidence else set()
-            scored = [(match, merged_id, p) for merged_id, p in self._candidates(m)
-                      if (match := score(m, p, self.knowledge, same_report=merged_id in own,
-                                         same_sentence=merged_id in copied)) is not None]
-            for position, (match, merged_id) in enumerate(rank(scored, m)):
-                options.append((-match.score, position, i, merged_id, match.score))
-        chosen: dict[int, tuple[int, float]] = {}
-        taken: set[int] = set()
-        for _, _, i, merged_id, points in sorted(options):
-            if i not in chosen and merged_id not in taken:
-                chosen[i] = (merged_id, points)
-                taken.add(merged_id)
-        touched: set[int] = set()
-        for i, (m, (_, _, lead)) in enumerate(zip(mentions, items, strict=True)):
-            if i in chosen:
-                merged_id, points = chosen[i]
-                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, points, m.evidence)
-            else:
-                merged_id = self.store.create_merged(m.type)
-                self.store.add_mention(m.event_id, merged_id, m.doc_id, lead, None, m.evidence)
-            touched.add(merged_id)
-            joined[merged_id].add(m.doc_id)
-        return touched
-
-    def _candidates(self, m: Mention) -> list[tuple[int, Profile]]:
-        """The merged events ``m`` could be: those of its type within its day slack of its date (one
-        more day for a date taken from a verb of saying) and the undated ones, or, for an undated
-        mention, those that share one of its names."""
-        span = date_span(m.date)
-        if span is not None:
-            window = dt.timedelta(days=DAY_SLACK.get(m.type, DEFAULT_SLACK) + 1)
-            rows = self.store.merge_candidates(m.type, (span.lo - window).isoformat(), (span.hi + window).isoformat())
-        else:
-            names = [*m.actors, *m.targets, *([m.location] if m.location else [])]
-            rows = self.store.merge_candidates(m.type, None, None, names)
-        return [(merged_id, self._profile(merged_id, text)) for merged_id, text in rows if text != "{}"]
+    def _new_id(self, key: MemberKey, used: set[int], gathered: Mapping[int, object]) -> int:
+        """The id of the merged event whose canonical first mention has ``key``; on the rare
+        collision with another stored event, the next free one."""
+        merged_id = merged_id_of(key)
+        while merged_id in used or (merged_id not in gathered and self.store.mention_links(merged_id)):
+            merged_id = merged_id % ((1 << ID_BITS) - 1) + 1
+        used.add(merged_id)
+        return merged_id
 
     def _profile(self, merged_id: int, text: str) -> Profile:
-        """A stored profile, parsed once: a busy month's events are candidates of every report of it,
+        """A stored profile, parsed once: a busy month's events are neighbours of every report of it,
         and the stored text itself says whether the parsed copy is still the event's profile."""
         cached = self._profiles.get(merged_id)
         if cached is not None and cached[0] == text:
@@ -216,12 +196,18 @@ class Merger:
                 m.source = changed[m.event_id] = groups[m.event.doc_id]
         values, provenance = merge_values(mentions, self.knowledge)
         profile = Profile.of(values, (mention for _, mention in pairs), sources=len(set(groups.values())))
-        span = date_span(values.date)
+        profile.span = hull(mention for _, mention in pairs)
+        profile.last = max((m.published or LAST, m.event.doc_id) for m in mentions)
+        undated = any(date_span(mention.date) is None for _, mention in pairs)
+        wide = profile.span is not None and (dt.date.fromisoformat(profile.span[1])
+                                             - dt.date.fromisoformat(profile.span[0])).days > 366
         self.store.update_merged(
             merged_id, values, provenance, profile=profile.to_json(), names=sorted(profile.names()),
             reports=len(published), sources=profile.sources, changed_sources=changed,
             contradictions=find_contradictions(mentions, self.knowledge),
-            date_range=(span.lo.isoformat(), span.hi.isoformat()) if span else None)
+            # The days its reports cover, for the neighbour search; none (found by every search of its
+            # type, then sorted out by the profile) when a report is undated or they span over a year.
+            date_range=None if undated or wide else profile.span)
 
     def _source_groups(self, mentions: Sequence[MentionRecord], published: dict[str, str],
                        joined: set[str] | None) -> dict[str, str]:
@@ -242,6 +228,10 @@ class Merger:
             links += [(doc, other) for other, _ in self.store.copies_of(doc) if other in published]
         return source_groups(docs, links, first=lambda d: published[d])
 
+    def _members(self, merged_id: int) -> list[Member]:
+        """A stored merged event's mentions as the clustering sees them."""
+        return [Member.of(record, mention) for record, mention in self._mentions(merged_id)]
+
     def _mentions(self, merged_id: int) -> list[tuple[MentionRecord, Mention]]:
         """A merged event's mentions, oldest report first, each with what coreference reads of it;
         rows already read come from the cache, with their links to the event read afresh."""
@@ -256,7 +246,8 @@ class Merger:
             out.append((record, mention))
         while len(self._cache) > self.CACHE:
             self._cache.popitem(last=False)
-        out.sort(key=lambda pair: (pair[0].published is None, pair[0].published or "", pair[0].event_id))
+        out.sort(key=lambda pair: (pair[0].published is None, pair[0].published or "", pair[0].event.doc_id,
+                                   pair[0].event.sentence, pair[0].event_id))
         return out
 
     # ---- copies, attribution, claims ---------------------------------------------------------

@@ -42,8 +42,10 @@ _WEAK_DATES = frozenset({"inferred", None})
 _GENERIC_ENDINGS = ("militias", "groups", "factions", "parties", "forces")
 
 
-def _chronological(m: MentionRecord) -> tuple[str, int]:
-    return (m.published or "9999", m.event_id)
+def _chronological(m: MentionRecord) -> tuple[str, str, int, int]:
+    """Reports by publication, then by report id and sentence: never by the order they were stored
+    in (event ids), which would make the merged values depend on arrival order."""
+    return (m.published or "9999", m.event.doc_id, m.event.sentence, m.event_id)
 
 
 def merge_values(mentions: Sequence[MentionRecord], knowledge: Knowledge) -> tuple[Event, dict[str, Provenance]]:

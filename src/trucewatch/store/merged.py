@@ -133,9 +133,14 @@ class MergedStore(StoreBase):
             return []
         return [(row[0], row[1]) for row in rows]
 
-    def create_merged(self, type: str) -> int:
-        """A new, empty merged event; ``update_merged`` fills it once its mentions are added."""
+    def create_merged(self, type: str, merged_id: int | None = None) -> int:
+        """A new, empty merged event (with the id ``merged_id`` when given: the merger derives ids
+        from content); ``update_merged`` fills it once its mentions are added."""
         stamp = now()
+        if merged_id is not None:
+            self._conn.execute("INSERT INTO merged_events (id, type, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                               (merged_id, type, stamp, stamp))
+            return merged_id
         row = self._conn.execute("INSERT INTO merged_events (type, created_at, updated_at) VALUES (?, ?, ?) "
                                  "RETURNING id", (type, stamp, stamp)).fetchone()
         return int(row[0])
@@ -272,7 +277,7 @@ class MergedStore(StoreBase):
         """Merged events matching every filter, newest first (the filters of ``events``, applied
         to merged values; ``text`` searches the evidence of any of their mentions; ``contested``
         keeps those whose reports contradict each other). Mentions and claims are not loaded."""
-        where, params = event_filters("m", type, actor, since, until)
+        where, params = event_filters("m", type, actor, since, until, ilike=self.dialect.like == "ILIKE")
         if text is not None and (match := self.dialect.text_match(text)) is not None:
             where.append(f"m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN ({match[0]}))")
             params += match[1]
@@ -280,7 +285,7 @@ class MergedStore(StoreBase):
             where.append("m.contested = 1")
         sql = f"""SELECT m.* FROM merged_events m WHERE m.reports > 0
                   {"AND " + " AND ".join(where) if where else ""}
-                  ORDER BY m.date IS NULL, m.date DESC, m.sources DESC, m.id"""
+                  ORDER BY {self.dialect.newest_first("m.date")}, m.sources DESC, m.id"""
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)
