@@ -69,6 +69,11 @@ class Dialect:
     desc_nulls_last: str  # DESC with NULLs last (SQLite's default; PostgreSQL puts them first)
     week: str  # the Monday of the week of ``m.date`` as YYYY-MM-DD
 
+    def newest_first(self, column: str) -> str:
+        """ORDER BY terms: ``column`` descending, NULLs last (spelled so that PostgreSQL walks an
+        index made ``DESC NULLS LAST``; SQLite's explicit test is what its plans were tuned on)."""
+        return f"{column} IS NULL, {column} DESC" if self.name == "sqlite" else f"{column} DESC NULLS LAST"
+
     def text_match(self, text: str) -> tuple[str, list[Any]] | None:
         """A subquery of the ids of the events whose evidence or report title hold every word of
         ``text`` (a trailing ``*``: by prefix), and its parameters; None when there are no words."""

@@ -257,7 +257,7 @@ class DocumentStore(StoreBase):
 
     def _event_query(self, type: str | None, actor: str | None, since: str | None, until: str | None,
                      text: str | None, doc_id: str | None, limit: int | None) -> list[Row]:
-        where, params = event_filters("e", type, actor, since, until)
+        where, params = event_filters("e", type, actor, since, until, postgres=self.dialect.name == "postgresql")
         if text is not None and (match := self.dialect.text_match(text)) is not None:
             where.append(f"e.id IN ({match[0]})")
             params += match[1]
@@ -269,7 +269,7 @@ class DocumentStore(StoreBase):
                   FROM events e JOIN documents d ON d.id = e.doc_id
                   LEFT JOIN merged_mentions mm ON mm.event_id = e.id
                   {"WHERE " + " AND ".join(where) if where else ""}
-                  ORDER BY e.date IS NULL, e.date DESC, d.published IS NULL, d.published DESC, e.id"""
+                  ORDER BY {self.dialect.newest_first("e.date")}, {self.dialect.newest_first("d.published")}, e.id"""
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

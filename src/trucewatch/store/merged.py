@@ -277,7 +277,7 @@ class MergedStore(StoreBase):
         """Merged events matching every filter, newest first (the filters of ``events``, applied
         to merged values; ``text`` searches the evidence of any of their mentions; ``contested``
         keeps those whose reports contradict each other). Mentions and claims are not loaded."""
-        where, params = event_filters("m", type, actor, since, until)
+        where, params = event_filters("m", type, actor, since, until, postgres=self.dialect.name == "postgresql")
         if text is not None and (match := self.dialect.text_match(text)) is not None:
             where.append(f"m.id IN (SELECT merged_id FROM merged_mentions WHERE event_id IN ({match[0]}))")
             params += match[1]
@@ -285,7 +285,7 @@ class MergedStore(StoreBase):
             where.append("m.contested = 1")
         sql = f"""SELECT m.* FROM merged_events m WHERE m.reports > 0
                   {"AND " + " AND ".join(where) if where else ""}
-                  ORDER BY m.date IS NULL, m.date DESC, m.sources DESC, m.id"""
+                  ORDER BY {self.dialect.newest_first("m.date")}, m.sources DESC, m.id"""
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -111,8 +111,9 @@ INITIAL = Migration(
             )""",
         ),
         "CREATE INDEX events_doc ON events(doc_id)",
-        "CREATE INDEX events_type_date ON events(type, date)",
-        "CREATE INDEX events_date ON events(date)",
+        # Newest first with undated last, as the listings read them (SQLite's DESC order).
+        "CREATE INDEX events_type_date ON events(type, date DESC NULLS LAST)",
+        "CREATE INDEX events_date ON events(date DESC NULLS LAST)",
         *tables(
             """CREATE TABLE entities (
                 id TEXT PRIMARY KEY,
@@ -235,6 +236,7 @@ MERGED_EVENTS = Migration(
         "CREATE INDEX merged_events_type_date ON merged_events(type, date_lo)",
         # Newest first with undated last, as the listings read it (SQLite's DESC order).
         "CREATE INDEX merged_events_date ON merged_events(date DESC NULLS LAST)",
+        "CREATE INDEX merged_events_type_newest ON merged_events(type, date DESC NULLS LAST)",
         "CREATE INDEX merged_events_dirty ON merged_events(dirty) WHERE dirty = 1",
         *tables(
             """CREATE TABLE merged_names (

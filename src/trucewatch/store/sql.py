@@ -56,16 +56,25 @@ def check_date(name: str, value: str) -> None:
 
 
 def event_filters(alias: str, type: str | None, actor: str | None, since: str | None,
-                  until: str | None) -> tuple[list[str], list[Any]]:
+                  until: str | None, *, postgres: bool = False) -> tuple[list[str], list[Any]]:
     """WHERE clauses and parameters shared by the per-report and the merged event listings, over
     the table ``alias`` (both have type, actor, target and date columns). A date bound keeps the
-    events whose date overlaps it: dates are compared on their common prefix."""
+    events whose date overlaps it: dates are compared on their common prefix.
+
+    ``postgres``: clauses PostgreSQL's planner reads better, with the same matches: an ASCII part of
+    a name by ILIKE rather than case folding every name (but for the rare letters whose lower case
+    is ASCII, such as the Kelvin sign), and the years of the date bounds as a range of the date
+    index (an overlapping date starts with a year between them)."""
     where: list[str] = []
     params: list[Any] = []
     if type is not None:
         where.append(f"{alias}.type = ?")
         params.append(type)
-    if actor is not None:
+    if actor is not None and postgres and actor.isascii():
+        pattern = "%" + actor.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where.append(f"({alias}.actor ILIKE ? ESCAPE '\\' OR {alias}.target ILIKE ? ESCAPE '\\')")
+        params += [pattern, pattern]
+    elif actor is not None:
         where.append(f"(instr(fold({alias}.actor), fold(?)) > 0 OR instr(fold({alias}.target), fold(?)) > 0)")
         params += [actor, actor]
     for name, bound, op in (("since", since, ">="), ("until", until, "<=")):
@@ -74,4 +83,7 @@ def event_filters(alias: str, type: str | None, actor: str | None, since: str | 
             where.append(f"substr({alias}.date, 1, min(length({alias}.date), length(?))) {op} "
                          f"substr(?, 1, min(length({alias}.date), length(?)))")
             params += [bound, bound, bound]
+            if postgres:
+                where.append(f"{alias}.date {op} ?")
+                params.append(bound[:4] if op == ">=" else bound[:4] + "~")
     return where, params
