@@ -18,8 +18,6 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
-
 from trucewatch.store import Store
 
 
@@ -66,6 +64,10 @@ class Cluster:
 
     @classmethod
     def start(cls) -> Cluster:
+        try:
+            import psycopg  # noqa: F401  (the driver the store speaks to a server with)
+        except ImportError:
+            raise ClusterUnavailable("psycopg is not installed (pip install -e .)") from None
         initdb, pg_ctl = _binary("initdb"), _binary("pg_ctl")
         as_user: list[str] = []
         folder = Path(tempfile.mkdtemp(prefix="trucewatch-pg-"))
@@ -115,5 +117,7 @@ class Cluster:
         return self.url(name)
 
     def _create(self, name: str, template: str | None) -> None:
+        import psycopg
+
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
