@@ -440,3 +440,12 @@ def test_store_db_actor_filter_folds_case_beyond_ascii(store: Store) -> None:
         Event(type="attack", actor="Jabhat al-Nuṣra", target="ÉCOLE", date="2021")]))
     assert [e.doc_id for e in store.events(actor="école")] == ["z"]
     assert [e.doc_id for e in store.events(actor="NUṢRA")] == ["z"]
+
+
+def test_store_db_lost_server_connection_is_one_store_error(pg_url: str) -> None:
+    with Store(pg_url) as store, Store(pg_url) as admin:
+        pid = store._conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        admin._conn.execute("SELECT pg_terminate_backend(?)", (pid,))
+        with pytest.raises(StoreError, match="lost the connection to the server") as info:
+            store.save_document(make_doc())
+    assert "postgres@127.0.0.1" in str(info.value)

@@ -104,15 +104,30 @@ class PostgresConnection:
         except psycopg.Error as e:
             raise StoreError(f"{describe(url)}: cannot connect: {' '.join(str(e).split())}") from e
         self._conn.adapters.register_loader("numeric", _WholeNumeric)
+        self._where = describe(url)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._conn.execute(translate(sql), _clean(params))
+        try:
+            return self._conn.execute(translate(sql), _clean(params))
+        except psycopg.OperationalError as e:
+            self._check_connection(e)
+            raise
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         batch = [_clean(row) for row in rows]
         if batch:
-            with self._conn.cursor() as cur:
-                cur.executemany(translate(sql), batch)
+            try:
+                with self._conn.cursor() as cur:
+                    cur.executemany(translate(sql), batch)
+            except psycopg.OperationalError as e:
+                self._check_connection(e)
+                raise
+
+    def _check_connection(self, e: psycopg.OperationalError) -> None:
+        """Raise a dropped connection (server restarted, network gone) as a one-line ``StoreError``;
+        any other failure (a deadlock, a timeout) goes on as it is."""
+        if self._conn.broken:
+            raise StoreError(f"{self._where}: lost the connection to the server: {' '.join(str(e).split())}") from e
 
     @property
     def in_transaction(self) -> bool:
@@ -138,7 +153,10 @@ class PostgresConnection:
 
     def rollback(self) -> None:
         if self.in_transaction:
-            self._conn.execute("ROLLBACK")
+            try:
+                self._conn.execute("ROLLBACK")
+            except psycopg.OperationalError:  # the connection broke: the server ended the transaction,
+                pass  # and the error that broke it is the one the caller is raising
 
     def close(self) -> None:
         self._conn.close()
