@@ -81,10 +81,10 @@ class Extractor:
         drafts: list[Draft] = []
         for s in selected:
             drafts.extend(self._detect(reading, s))
-        previous: str | None = None
+        dates = timing.Dates(reading.reference)
         for d in drafts:
-            self._complete(reading, d, previous)
-            previous = d.event.date or previous
+            self._complete(reading, d, dates)
+            dates = dates.after(d.event.date, d.event.date_source == "stated")
         events = merge_mentions(drafts)
         out = []
         for d in events:
@@ -122,7 +122,7 @@ class Extractor:
             out.append(Draft(event, s, t))
         return out
 
-    def _complete(self, reading: Reading, d: Draft, previous: str | None) -> None:
+    def _complete(self, reading: Reading, d: Draft, dates: timing.Dates) -> None:
         """Arguments, type of force, date, toll, mode, background and truce terms of one mention."""
         e, s, a = d.event, d.sentence, d.anchor
         d.args = choose(self.models.roles, reading.sentences, s, a, e.type, reading.country)
@@ -143,7 +143,7 @@ class Extractor:
         countries = [c for c in dict.fromkeys(countries) if c]
         e.country = "; ".join(countries) or reading.country
         found = timing.timexes(s, reading.reference)
-        self._date(reading, d, found, previous)
+        self._date(reading, d, found, dates)
         self._toll(d, found)
         if e.type in FORCE:
             probs = self.models.mode.proba(F.mode_features(s, a))
@@ -154,7 +154,7 @@ class Extractor:
             e.conditions = conditions_of(s, a)
             e.mediators = list(dict.fromkeys([x.name for x in unique(d.args.mediators)] + mediators_of(s, a)))
 
-    def _date(self, reading: Reading, d: Draft, found: list[timing.Timex], previous: str | None) -> None:
+    def _date(self, reading: Reading, d: Draft, found: list[timing.Timex], dates: timing.Dates) -> None:
         e, s, a = d.event, d.sentence, d.anchor
         scored = [(self.models.date.positive(timing.timex_features(s, a, t, reading.reference)), t)
                   for t in found if t.expr.value]
@@ -164,9 +164,9 @@ class Extractor:
                 e.date, e.date_source = t.expr.value, "stated"
                 return
         probs = self.models.date_fallback.proba(timing.fallback_features(
-            s, a, e.type, len(reading.sentences), reading.dateline is not None, bool(scored)))
+            s, a, e.type, len(reading.sentences), reading.dateline is not None, bool(scored), dates))
         kind = max(probs, key=probs.get)
-        e.date = timing.fallback_value(kind, reading.reference, previous)
+        e.date = timing.fallback_value(kind, dates)
         if e.date and len(e.date) == 10 and probs[kind] < FALLBACK_SURE:
             e.date = e.date[:7]
         e.date_source = None if e.date is None else "inferred"

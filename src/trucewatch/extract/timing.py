@@ -1,6 +1,6 @@
 """When an event happened: which time expression of its sentence dates it, or, when none does, whether
-it took place on the report's day, in its month, on the day of the event told before, or at no time the
-text says.
+it took place on the report's day, in its month, on the day of the event told before, on the day the
+report first gave an event (its lead), or at no time the text says.
 
 Time expressions are found and resolved by rule (:mod:`trucewatch.resolve.dates`: "on Tuesday", "last
 month", "15 November", against the report's reference date); trained models choose among them. Dates
@@ -16,7 +16,7 @@ from trucewatch.extract import syntax
 from trucewatch.nlp.sentences import AnalysedSentence, Trigger
 from trucewatch.resolve.dates import TimeExpr, find_time_expressions
 
-FALLBACKS = ("none", "day", "month", "previous")  # what dates an event whose sentence gives no time
+FALLBACKS = ("none", "day", "month", "previous", "lead")  # what dates an event whose sentence gives no time
 _PAST = frozenset("had has have was were been earlier previously last ago since former past".split())
 
 
@@ -79,9 +79,17 @@ def timex_features(s: AnalysedSentence, anchor: Trigger, t: Timex, reference: dt
 
 
 def fallback_features(s: AnalysedSentence, anchor: Trigger, event_type: str, n_sentences: int,
-                      has_dateline: bool, others: bool) -> list[str]:
-    """What says when an event the sentence does not date happened."""
+                      has_dateline: bool, others: bool, dates: Dates) -> list[str]:
+    """What says when an event the sentence does not date happened: the sentence, and how the dates it
+    could take from the report relate (a report whose lead event happened the day before it was published
+    tells its later undated details of that day, not of the publication's)."""
     out = [f"T={event_type}", f"pos={min(s.idx, 6)}", f"dateline={has_dateline}", f"other_timex={others}"]
+    ref = dates.reference.isoformat() if dates.reference is not None else None
+    out.append("lead=none" if dates.lead is None else "lead=ref" if dates.lead == ref else
+               f"lead_age={_age(dates.lead, dates.reference) if dates.reference else 'noref'}")
+    prev = dates.previous
+    out.append("prev=none" if prev is None else "prev=ref" if prev == ref else "prev=lead" if prev == dates.lead
+               else f"prev_len={len(prev)}")
     if s.idx == n_sentences - 1:
         out.append("last")
     out += [f"past={w}" for w in s.lower if w in _PAST]
@@ -109,12 +117,29 @@ def _age(value: str, reference: dt.date) -> str:
         "32-365" if days <= 365 else "old"
 
 
-def fallback_value(kind: str, reference: dt.date | None, previous: str | None) -> str | None:
+@dataclass(frozen=True)
+class Dates:
+    """The dates a report offers an undated event: its reference day, the date of the event told just
+    before, and the first day it stated for an event (its lead)."""
+
+    reference: dt.date | None
+    previous: str | None = None
+    lead: str | None = None
+
+    def after(self, date: str | None, stated: bool) -> Dates:
+        """The dates offered to the next event once an event dated ``date`` is told."""
+        lead = self.lead or (date if stated and date and len(date) == 10 else None)
+        return Dates(self.reference, date or self.previous, lead)
+
+
+def fallback_value(kind: str, dates: Dates) -> str | None:
     """The date a fallback decision gives."""
-    if kind == "day" and reference is not None:
-        return reference.isoformat()
-    if kind == "month" and reference is not None:
-        return reference.isoformat()[:7]
+    if kind == "day" and dates.reference is not None:
+        return dates.reference.isoformat()
+    if kind == "month" and dates.reference is not None:
+        return dates.reference.isoformat()[:7]
     if kind == "previous":
-        return previous
+        return dates.previous
+    if kind == "lead":
+        return dates.lead
     return None

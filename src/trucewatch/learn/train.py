@@ -62,7 +62,7 @@ def gather(docs: Sequence[AlignedDoc], names: Names) -> SampleSets:
             out.add("event_type", f, y)
         for f, y in role_samples(doc, names):
             out.add("roles", f, y)
-        previous: str | None = None
+        dates = timing.Dates(r.reference)
         for e, k in _aligned_events(doc):
             s = r.sentences[k]
             anchor = anchor_for(s, e["type"])
@@ -74,12 +74,13 @@ def gather(docs: Sequence[AlignedDoc], names: Names) -> SampleSets:
             for t in valued:
                 out.add("date", timing.timex_features(s, anchor, t, r.reference),
                         "1" if t.expr.value == gold_date else "0")
-            if not any(t.expr.value == gold_date for t in valued):
-                kind = _fallback_kind(gold_date, r.reference, previous)
+            stated = any(t.expr.value == gold_date for t in valued)
+            if not stated:
+                kind = _fallback_kind(gold_date, dates)
                 if kind is not None:
                     out.add("date_fallback", timing.fallback_features(
-                        s, anchor, e["type"], n, r.dateline is not None, bool(valued)), kind)
-            previous = gold_date or previous
+                        s, anchor, e["type"], n, r.dateline is not None, bool(valued), dates), kind)
+            dates = dates.after(gold_date, stated)
             if e["type"] in FORCE:
                 roles = {}
                 for c in candidates(r.sentences, s, anchor):
@@ -97,16 +98,18 @@ def gather(docs: Sequence[AlignedDoc], names: Names) -> SampleSets:
     return out
 
 
-def _fallback_kind(gold: str | None, reference: object, previous: str | None) -> str | None:
+def _fallback_kind(gold: str | None, dates: timing.Dates) -> str | None:
     if gold is None:
         return "none"
-    ref = reference.isoformat() if reference is not None else None  # type: ignore[attr-defined]
+    ref = dates.reference.isoformat() if dates.reference is not None else None
     if ref and gold == ref:
         return "day"
     if ref and gold == ref[:7]:
         return "month"
-    if previous and gold == previous:
+    if dates.previous and gold == dates.previous:
         return "previous"
+    if dates.lead and gold == dates.lead:
+        return "lead"
     return None  # dated by something the models cannot see (another sentence's words)
 
 
