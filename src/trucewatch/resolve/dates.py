@@ -43,7 +43,8 @@ from calendar import monthrange
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from trucewatch.resolve.timex import (
+from trucewatch.resolve.timex import tag
+from trucewatch.resolve.timex_frames import (
     Anaphor,
     CalendarDate,
     ClockTime,
@@ -58,7 +59,6 @@ from trucewatch.resolve.timex import (
     Season,
     Tagged,
     Weekday,
-    tag,
 )
 
 Granularity = Literal["day", "month", "year"]
