@@ -5,6 +5,8 @@ opens with no network. Screenshots go to build/screenshots/ for review."""
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -136,10 +138,15 @@ def test_web_browser_map_draws_points(server: Any, visit: Any) -> None:
     assert seen.external(server.url) == [] and strikes.external(server.url) == []
 
 
-def test_web_browser_overview_fetches_truces_built_after_it(ledger_db: Path, visit: Any, serve: Any) -> None:
-    """A server that has not built its truce records yet sends the overview at once; the page fills
-    in the truce windows and the days of calm when they are ready."""
-    server = serve(create_app(ledger_db, warm=False))
+def test_web_browser_overview_fetches_truces_built_after_it(ledger_db: Path, visit: Any, serve: Any,
+                                                            tmp_path: Path) -> None:
+    """A server whose stored truce records are stale (it must build them) sends the overview at once;
+    the page fills in the truce windows and the days of calm when they are ready."""
+    db = tmp_path / "ledger.db"
+    shutil.copy(ledger_db, db)
+    with sqlite3.connect(db) as conn:  # as the store's triggers do when an event changes
+        conn.execute("UPDATE truce_state SET stale = 1")
+    server = serve(create_app(db, warm=False))
     seen = visit(server.url + "/", wait="domcontentloaded")
     page = seen.page
     page.wait_for_selector("#calm[data-state=ready] .card", timeout=60_000)

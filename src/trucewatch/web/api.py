@@ -121,9 +121,8 @@ def require_token(led: LedgerDep,
 def list_events(led: LedgerDep, filters: FiltersDep, limit: Limit = 50, offset: Offset = 0) -> s.EventPage:
     """Real-world events merged across reports, newest first (undated last), with the filters of
     `trucewatch events`."""
-    with led.store() as store:
-        rows, total = queries.event_page(store, filters, limit=limit, offset=offset)
-    return s.EventPage(total=total or 0, limit=limit, offset=offset,
+    rows, total = led.event_page(filters, limit=limit, offset=offset)
+    return s.EventPage(total=total, limit=limit, offset=offset,
                        items=[s.EventOut.model_validate(r, from_attributes=True) for r in rows])
 
 

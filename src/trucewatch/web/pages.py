@@ -80,8 +80,7 @@ def truce_page(request: Request, led: LedgerDep, truce_id: Annotated[str, PathPa
 @router.get("/events")
 def events_page(request: Request, led: LedgerDep, filters: FiltersDep, offset: Offset = 0) -> HTMLResponse:
     """The filterable table of events (the first page rendered here; scripts refine it in place)."""
-    with led.store() as store:
-        rows, total = queries.event_page(store, filters, limit=PAGE_SIZE, offset=offset)
+    rows, total = led.event_page(filters, limit=PAGE_SIZE, offset=offset)
     data = {"api": "/api/events", "limit": PAGE_SIZE, "offset": offset, "colors": views.TYPE_COLORS}
     return render(request, "events.html", events=rows, total=total, offset=offset, limit=PAGE_SIZE,
                   filters=filters, data=data, page="events")

@@ -35,7 +35,7 @@ from trucewatch.ledger.stored import stored_truces
 from trucewatch.models import IngestStats
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
-from trucewatch.store.queries import EventFilters, MapPoint, PeriodCount, Totals, Unit
+from trucewatch.store.queries import UNITS, EventFilters, EventRow, MapPoint, PeriodCount, Totals, Unit
 
 Fingerprint = tuple[int, ...]
 
@@ -141,6 +141,31 @@ class Ledger:
                 self._stores.append(store)
         yield store
 
+    def event_page(self, filters: EventFilters, *, limit: int, offset: int = 0) -> tuple[list[EventRow], int]:
+        """:func:`queries.event_page` with its total kept for the state of the database (or taken from
+        the view's kept figures): the next pages of a view, and the view again, are read without
+        counting the ledger again.
+
+        With the total known, a page the query layer would read by walking the date index (when the
+        page lies well within the matches: ``(offset + limit) * 8 < total``, its own rule) is read
+        that way with no count; other pages are read as the query layer chooses, counting again."""
+        with self.store() as store:  # opened first: a thread's first opening may create the write-ahead log
+            fingerprint = self.fingerprint()
+            with self._cache_lock:
+                total: int | None = self._views.get((fingerprint, "total", filters))
+                figures = [self._views[key] for unit in UNITS
+                           if (key := (fingerprint, "summary", filters, unit)) in self._views]
+            if total is None and figures:
+                total = figures[0][0].events
+            if total is not None and offset >= total:
+                return [], total
+            if total is not None and (offset + limit) * 8 < total:
+                rows, _ = queries.event_page(store, filters, limit=limit, offset=offset, count=False)
+                return rows, total
+            rows, counted = queries.event_page(store, filters, limit=limit, offset=offset)
+        self._keep((fingerprint, "total", filters), counted or 0)
+        return rows, counted or 0
+
     def summary(self, filters: EventFilters, unit: Unit = "week") -> tuple[Totals, list[PeriodCount], int]:
         """:func:`queries.summary`, kept for the state of the database it was computed on: the overview
         and repeated views of one filter do not scan the ledger again."""
@@ -153,21 +178,24 @@ class Ledger:
     def _cached(self, key: tuple[Any, ...], compute: Callable[[Store], Any]) -> Any:
         """The value of ``key`` for the database as it is, computed once: a request that asks while
         another computes it waits for that result instead of scanning the ledger a second time."""
-        key = (self.fingerprint(), *key)
-        with self._cache_lock:
-            flight = self._flights.setdefault(key, threading.Lock())
-        with flight:
-            found = self._views.get(key)
-            if found is None:
-                with self.store() as store:
+        with self.store() as store:  # opened first: a thread's first opening may create the write-ahead log
+            key = (self.fingerprint(), *key)
+            with self._cache_lock:
+                flight = self._flights.setdefault(key, threading.Lock())
+            with flight:
+                found = self._views.get(key)
+                if found is None:
                     found = compute(store)
-                with self._cache_lock:
-                    if len(self._views) >= 128:  # oldest first out
-                        self._views.pop(next(iter(self._views)))
-                    self._views[key] = found
-        with self._cache_lock:
-            self._flights.pop(key, None)
+                    self._keep(key, found)
+            with self._cache_lock:
+                self._flights.pop(key, None)
         return found
+
+    def _keep(self, full_key: tuple[Any, ...], value: Any) -> None:
+        with self._cache_lock:
+            if len(self._views) >= 128:  # oldest first out
+                self._views.pop(next(iter(self._views)))
+            self._views[full_key] = value
 
     def fingerprint(self) -> Fingerprint:
         """Size and modification time of the database and its write-ahead log: any committed write
@@ -228,11 +256,18 @@ class Ledger:
         return build.wait() if build.ready else None
 
     def warm(self) -> None:
-        """Read the stored truce records (or start building them when they are stale), and count the
-        overview's figures, so that the first pages need not wait as long."""
+        """Make the first pages quick. Before the server answers: the truce records (the stored ones
+        read, or a build started when they are stale) and the overview's figures (one scan of the
+        ledger: a fraction of a second on 100,000 events), so that the first visit does not wait for
+        them. Then, in the background, the unfiltered map and event count (the map and events pages)."""
         self.cached_truces()
-        threading.Thread(target=self.summary, args=(EventFilters(), "week"), name="trucewatch-warm",
-                         daemon=True).start()
+        self.summary(EventFilters(), "week")
+        threading.Thread(target=self._warm_views, name="trucewatch-warm", daemon=True).start()
+
+    def _warm_views(self) -> None:
+        everything = EventFilters()
+        self.map_points(everything)
+        self.event_page(everything, limit=1)
 
     def close(self) -> None:
         """Stop any build still running and close the connections (at shutdown)."""
