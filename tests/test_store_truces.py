@@ -5,6 +5,7 @@ that did not."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from ledger_builder import REPORTS, build, document
@@ -13,6 +14,7 @@ from typer.testing import CliRunner
 
 from trucewatch.cli import app
 from trucewatch.ledger import build_truces, refresh_truces
+from trucewatch.models import Rejection
 from trucewatch.store import Store
 
 
@@ -60,3 +62,21 @@ def test_store_truces_replace_is_whole(ledger: str) -> None:
         assert store.stored_truces() == []
     for table in ("truces", "truce_conditions", "truce_history", "truce_violations", "truce_sources"):
         assert sql(ledger, f"SELECT count(*) FROM {table}") == [(0,)], table
+
+
+def test_store_truces_rebuild_racing_a_writer_stays_stale(tmp_path: Path) -> None:
+    """Records built while another process stored a report may miss it: they are stored, but left
+    stale for the next rebuild (SQLite; PostgreSQL cannot tell such a race yet)."""
+    ledger = str(build(tmp_path / "ledger.db"))
+    later = document(REPORTS[3])
+    later.id, later.published = "r-later", "2021-11-02"
+    later.events[0].doc_id = later.id
+    with Store(ledger) as builder, Store(ledger) as writer:
+        writer.save_document(later)
+        assert builder.truces_stale()
+        records = [t.to_dict() for t in build_truces(builder)]
+        writer.record_rejection(Rejection("read", "a write while the records were built", "x.txt"))
+        builder.replace_truces(records)
+        assert builder.truces_stale()  # the writer wrote after the records were read
+        assert refresh_truces(builder) == len(records)  # rebuilt alone: fresh
+        assert not builder.truces_stale()

@@ -127,6 +127,12 @@ class SqliteConnection:
     def in_transaction(self) -> bool:
         return self._conn.in_transaction
 
+    def change_mark(self) -> int:
+        """A value that changes whenever another connection commits a write to the database
+        (SQLite's ``data_version``)."""
+        mark: int = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        return mark
+
     def begin(self, *, exclusive: bool = True, key: str | None = None) -> None:
         """Start a write transaction holding SQLite's one write lock (enough for any ``key``)."""
         self._conn.execute("BEGIN IMMEDIATE")

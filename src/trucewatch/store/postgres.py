@@ -129,6 +129,11 @@ class PostgresConnection:
         if self._conn.broken:
             raise StoreError(f"{self._where}: lost the connection to the server: {' '.join(str(e).split())}") from e
 
+    def change_mark(self) -> None:
+        """None: PostgreSQL has no cheap mark of another connection's commits to one database (the
+        next transaction id moves with every database of the server, and with autovacuum)."""
+        return None
+
     @property
     def in_transaction(self) -> bool:
         return self._conn.info.transaction_status != TransactionStatus.IDLE

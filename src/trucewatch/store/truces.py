@@ -31,19 +31,32 @@ def _refs(refs: list[dict[str, Any]]) -> str:
 class TruceStore(StoreBase):
     """The truce tables (see the module docstring)."""
 
+    # What the database had seen when ``truces_stale`` was last asked (see ``replace_truces``).
+    _truces_asked: Any = None
+
     def truces_stale(self) -> bool:
         """Whether the stored truce records may no longer describe the ledger (never built, or
         events, merging or publication dates changed since)."""
+        self._truces_asked = self._conn.change_mark()
         row = self._conn.execute("SELECT stale FROM truce_state WHERE id = 1").fetchone()
         return row is None or bool(row[0])
 
     def replace_truces(self, records: Sequence[dict[str, Any]]) -> None:
-        """Replace every stored truce with ``records`` (``Truce.to_dict()`` data) and mark them fresh."""
+        """Replace every stored truce with ``records`` (``Truce.to_dict()`` data) and mark them fresh.
+
+        Records are built from the ledger as it was when ``truces_stale`` said they were stale
+        (what ``refresh_truces`` does): when another process has written to the database since,
+        they may miss its reports, so they are stored but left marked stale, for the next rebuild.
+        (SQLite only: on PostgreSQL they are marked fresh, as a rebuild racing a writer cannot yet
+        be told.)
+        """
+        asked, self._truces_asked = self._truces_asked, None
         with self._transaction("store the truce records"):  # exclusive: one rebuild at a time
+            fresh = asked is None or asked == self._conn.change_mark()
             self._conn.execute("DELETE FROM truces")  # cascades to conditions, history, violations, sources
             for t in records:
                 self._insert(t)
-            self._conn.execute("UPDATE truce_state SET stale = 0, built_at = ? WHERE id = 1", (now(),))
+            self._conn.execute("UPDATE truce_state SET stale = ?, built_at = ? WHERE id = 1", (int(not fresh), now()))
 
     def stored_truces(self) -> list[dict[str, Any]]:
         """The stored records (``Truce.to_dict()`` data), oldest first as they were built."""
