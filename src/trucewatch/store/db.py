@@ -1,7 +1,9 @@
-"""The event ledger in SQLite: one ``Store`` over the tables each module of this package owns.
+"""The event ledger in SQLite or PostgreSQL: one ``Store`` over the tables each module of this
+package owns.
 
 =================  ===========================================================================
 ``base``           opening (migrations, WAL, ``create=False`` for readers), write transactions
+``connection``     the two databases behind one interface: dialects, locks (``postgres``: the server)
 ``documents``      reports, their sentences and per-report events, rejections
 ``entities``       entities and the spellings that resolved to them
 ``merged``         events merged across reports, copies, contradictions, claims
@@ -27,9 +29,11 @@ __all__ = ["Status", "Store", "_check_date", "_event_filters", "_fts_query"]
 
 
 class Store(DocumentStore, EntityStore, MergedStore, TruceStore, ReferenceStore):
-    """A trucewatch database. Open with a file path (WAL mode) or ``":memory:"`` (tests).
+    """A trucewatch database. Open with a file path (SQLite, WAL mode), ``":memory:"`` (tests), or a
+    PostgreSQL URL (``postgresql://user:password@host/dbname``).
 
     Opening applies any pending migrations; a database written by a newer trucewatch, a missing
-    directory, or a file that is not SQLite raises ``StoreError`` naming the path, and so does a
-    file that does not exist when ``create=False`` (every command that only reads the ledger).
+    directory, a file that is not SQLite, or a server that cannot be reached raises ``StoreError``
+    naming the path (a URL without its password), and so does a file, or a server database without a
+    ledger, when ``create=False`` (every command that only reads the ledger).
     """
