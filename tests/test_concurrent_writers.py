@@ -9,9 +9,12 @@ replacement not given the ledger to itself.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import threading
+from pathlib import Path
 
+import pytest
 from store_sql import sql
 
 from trucewatch.merge.sync import Merger
@@ -115,3 +118,23 @@ def test_concurrent_writers_postgresql_locks(pg_url: str) -> None:
         with a._transaction("merge"):
             assert not free(shared, LEDGER_LOCK)  # saves wait for a merge
         assert free(alone, LEDGER_LOCK) and free(document, DOCUMENT_LOCK, "r1")  # released at the end
+
+
+def _open(target: str) -> int | str:
+    try:
+        with Store(target) as store:
+            return store.schema_version
+    except Exception as exc:  # reported by the assertion
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_concurrent_writers_create_a_new_ledger_at_once(kind: str, tmp_path: Path,
+                                                        request: pytest.FixtureRequest) -> None:
+    """Six processes opening one new ledger at once: one applies the migrations, the others wait and
+    find them applied (on PostgreSQL, after waiting they must look for the tables afresh)."""
+    for attempt in range(2):
+        target = str(tmp_path / f"new{attempt}.db") if kind == "sqlite" else request.getfixturevalue("pg_cluster") \
+            .create_database(f"new_at_once_{attempt}_{random.randrange(10**9)}")
+        with multiprocessing.get_context("fork").Pool(6) as pool:
+            assert pool.map(_open, [target] * 6) == [5] * 6

@@ -39,7 +39,12 @@ def schema_version(conn: sqlite3.Connection | Any) -> int:
     if getattr(conn, "dialect", None) is None or conn.dialect.name == "sqlite":
         version: int = conn.execute("PRAGMA user_version").fetchone()[0]
         return version
-    if conn.execute("SELECT to_regclass('migrations')").fetchone()[0] is None:
+    # Read from the catalog table itself, not by name lookup (to_regclass): a lookup made before
+    # another process created the table is remembered by the session until it next locks a table,
+    # and an advisory lock is not one; reading pg_class locks it, so later lookups see the table.
+    if not conn.execute(
+            "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname = 'migrations' AND n.nspname = current_schema()").fetchone()[0]:
         return 0
     return int(conn.execute("SELECT count(*) FROM migrations").fetchone()[0])
 
