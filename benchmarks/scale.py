@@ -20,7 +20,9 @@ already: give a scratch database).
     .venv/bin/python benchmarks/scale.py [--reports 100000] [--workers 1,2] [--events 1000000]
         [--queries 100] [--pg postgresql://...] [--skip-ingest] [--skip-queries] [--keep DIR]
 
-The figures are wall-clock on whatever else the machine runs: the load average is printed beside them.
+The figures are wall-clock on whatever else the machine runs: the load average is printed beside them,
+and so is the CPU time each report costs in the workers and in this process, from which the speed on
+an idle machine with a core per process follows (the slower of the workers' share and this process).
 """
 
 from __future__ import annotations
@@ -114,11 +116,16 @@ def ingest_run(corpus: Path, workers: int, db: Path, reports: int) -> dict[str, 
                 samples.append((done, sorted(client.run(rss_mb).values()), rss_mb()))
 
         load = os.getloadavg()[0]
+        worker_cpu = sum(client.run(time.process_time).values())
+        main_cpu = time.process_time()
         started = time.perf_counter()
         stats = ingest([corpus], store, progress=progress, client=client)
         ended = time.perf_counter()
+        main_cpu = time.process_time() - main_cpu
+        worker_cpu = sum(client.run(time.process_time).values()) - worker_cpu
         peaks = sorted(client.run(peak_mb).values())
-    return {"workers": workers, "wall": ended - started, "steady": (done - 1) / max(1e-9, ended - first),
+    return {"workers": workers, "wall": ended - started, "worker_cpu": worker_cpu, "main_cpu": main_cpu,
+            "steady": (done - 1) / max(1e-9, ended - first),
             "stats": stats, "samples": samples, "worker_peaks": peaks,
             "main_peak": peak_mb(), "load": (load, os.getloadavg()[0])}
 
@@ -150,6 +157,12 @@ def print_ingest(run: dict[str, Any], base: dict[str, Any] | None) -> None:
     for done, workers, main in run["samples"]:
         shown = ", ".join(f"{m:,.0f}" for m in workers)
         print(f"    after {done:>9,} reports: workers {shown} MB resident; this process {main:,.0f} MB")
+    per_worker = run["worker_cpu"] / s.read * 1000
+    per_main = run["main_cpu"] / s.read * 1000
+    idle = min(run["workers"] * 1000 / per_worker, 1000 / per_main)
+    print(f"    CPU per report: {per_worker:,.1f} ms in the workers (reading, extracting, building the extractor), "
+          f"{per_main:,.1f} ms in this process (storing, merging, the scheduler); with a core each and nothing "
+          f"else running: {idle:,.1f} docs/s")
     peaks = ", ".join(f"{m:,.0f}" for m in run["worker_peaks"])
     print(f"    peak (ru_maxrss): workers {peaks} MB; this process {run['main_peak']:,.0f} MB")
 

@@ -123,3 +123,18 @@ def test_pipeline_dask_without_dask_names_the_extra(monkeypatch: pytest.MonkeyPa
     with pytest.raises(cluster.ClusterError, match=r"pip install 'trucewatch\[scale\]'"):
         with cluster.cluster_client(workers=2):
             pass
+
+
+def test_pipeline_dask_joins_a_running_cluster_by_its_scheduler_address(corpus: Path, single: Path,
+                                                                        tmp_path: Path) -> None:
+    """``--scheduler ADDRESS``: a cluster started elsewhere (here in threads of this process) reads
+    and extracts, and the ledger is still the single-process one."""
+    db = tmp_path / "joined.db"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as running, \
+            cluster.cluster_client(scheduler=running.scheduler_address) as client, Store(db) as store:
+        stats = ingest([corpus, corpus / "notes.doc"], store, client=client)
+    assert stats.failed == 2
+    want, got = ledger(single), ledger(db)
+    for table in TABLES:
+        assert got[table] == want[table], table
