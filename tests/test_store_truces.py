@@ -5,7 +5,6 @@ that did not."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from ledger_builder import REPORTS, build, document
@@ -14,7 +13,7 @@ from typer.testing import CliRunner
 
 from trucewatch.cli import app
 from trucewatch.ledger import build_truces, refresh_truces
-from trucewatch.models import Rejection
+from trucewatch.models import Document
 from trucewatch.store import Store
 
 
@@ -64,19 +63,34 @@ def test_store_truces_replace_is_whole(ledger: str) -> None:
         assert sql(ledger, f"SELECT count(*) FROM {table}") == [(0,)], table
 
 
-def test_store_truces_rebuild_racing_a_writer_stays_stale(tmp_path: Path) -> None:
-    """Records built while another process stored a report may miss it: they are stored, but left
-    stale for the next rebuild (SQLite; PostgreSQL cannot tell such a race yet)."""
-    ledger = str(build(tmp_path / "ledger.db"))
+def _later(doc_id: str, published: str) -> Document:
     later = document(REPORTS[3])
-    later.id, later.published = "r-later", "2021-11-02"
+    later.id, later.published = doc_id, published
     later.events[0].doc_id = later.id
+    return later
+
+
+def test_store_truces_rebuild_racing_a_writer_stays_stale(ledger: str) -> None:
+    """Records built while another process stored a report may miss it: they are stored, but left
+    stale for the next rebuild."""
     with Store(ledger) as builder, Store(ledger) as writer:
-        writer.save_document(later)
+        writer.save_document(_later("r-later", "2021-11-02"))
         assert builder.truces_stale()
         records = [t.to_dict() for t in build_truces(builder)]
-        writer.record_rejection(Rejection("read", "a write while the records were built", "x.txt"))
+        writer.save_document(_later("r-later-still", "2021-11-03"))  # after the records were read
         builder.replace_truces(records)
-        assert builder.truces_stale()  # the writer wrote after the records were read
-        assert refresh_truces(builder) == len(records)  # rebuilt alone: fresh
+        assert builder.truces_stale()
+        assert refresh_truces(builder) == len(build_truces(builder))  # rebuilt alone: fresh
         assert not builder.truces_stale()
+
+
+def test_store_truces_rebuild_asked_while_a_writer_is_under_way_stays_stale(pg_url: str) -> None:
+    """On PostgreSQL, a writer under way when the records are found stale may change the ledger after
+    they are read: they are left stale."""
+    build(pg_url)  # type: ignore[arg-type]
+    with Store(pg_url) as builder, Store(pg_url) as writer:
+        with writer._transaction("save a report", exclusive=False, key="r-later"):
+            assert not builder.truces_stale()  # the records are fresh, but a writer is under way
+        builder.replace_truces([t.to_dict() for t in build_truces(builder)])
+        assert builder.truces_stale()
+        assert refresh_truces(builder) is not None and not builder.truces_stale()

@@ -129,10 +129,20 @@ class PostgresConnection:
         if self._conn.broken:
             raise StoreError(f"{self._where}: lost the connection to the server: {' '.join(str(e).split())}") from e
 
-    def change_mark(self) -> None:
-        """None: PostgreSQL has no cheap mark of another connection's commits to one database (the
-        next transaction id moves with every database of the server, and with autovacuum)."""
-        return None
+    def change_mark(self) -> int | None:
+        """The count of changes that make the truce records stale (the ``truce_changes`` sequence,
+        moved by the triggers), read while no writer is under way: inside a transaction holding the
+        ledger to itself, or else by trying for that lock without waiting. None when writers are
+        under way (what they will have changed cannot be told yet)."""
+        if self.in_transaction:
+            return int(self._conn.execute("SELECT last_value FROM truce_changes").fetchone()[0])
+        self._conn.execute("BEGIN")
+        try:
+            if not self._conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (LEDGER_LOCK,)).fetchone()[0]:
+                return None
+            return int(self._conn.execute("SELECT last_value FROM truce_changes").fetchone()[0])
+        finally:
+            self._conn.execute("COMMIT")
 
     @property
     def in_transaction(self) -> bool:

@@ -92,8 +92,12 @@ TRUCES = Migration(
             )""",
         ),
         "INSERT INTO truce_state (id, stale, built_at) VALUES (1, 1, NULL)",
+        # Counts the changes that make the records stale, outside transactions (a sequence): a
+        # rebuild compares it before and after, to tell a writer that changed the ledger meanwhile.
+        "CREATE SEQUENCE truce_changes",
         """CREATE FUNCTION truces_stale() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
+            PERFORM nextval('truce_changes');
             UPDATE truce_state SET stale = 1 WHERE stale = 0;
             RETURN NULL;
         END $$""",

@@ -31,8 +31,10 @@ def _refs(refs: list[dict[str, Any]]) -> str:
 class TruceStore(StoreBase):
     """The truce tables (see the module docstring)."""
 
-    # What the database had seen when ``truces_stale`` was last asked (see ``replace_truces``).
-    _truces_asked: Any = None
+    # What the database had seen when ``truces_stale`` was last asked (see ``replace_truces``);
+    # _UNASKED until then.
+    _UNASKED = object()
+    _truces_asked: Any = _UNASKED
 
     def truces_stale(self) -> bool:
         """Whether the stored truce records may no longer describe the ledger (never built, or
@@ -46,13 +48,12 @@ class TruceStore(StoreBase):
 
         Records are built from the ledger as it was when ``truces_stale`` said they were stale
         (what ``refresh_truces`` does): when another process has written to the database since,
-        they may miss its reports, so they are stored but left marked stale, for the next rebuild.
-        (SQLite only: on PostgreSQL they are marked fresh, as a rebuild racing a writer cannot yet
-        be told.)
+        they may miss its reports, so they are stored but left marked stale, for the next rebuild
+        (on PostgreSQL, also when writers were under way when it was asked).
         """
-        asked, self._truces_asked = self._truces_asked, None
+        asked, self._truces_asked = self._truces_asked, self._UNASKED
         with self._transaction("store the truce records"):  # exclusive: one rebuild at a time
-            fresh = asked is None or asked == self._conn.change_mark()
+            fresh = asked is self._UNASKED or (asked is not None and asked == self._conn.change_mark())
             self._conn.execute("DELETE FROM truces")  # cascades to conditions, history, violations, sources
             for t in records:
                 self._insert(t)
