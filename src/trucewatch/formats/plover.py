@@ -41,7 +41,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from trucewatch.formats.lookup import Lookup, split_names
-from trucewatch.ledger.reports import _stage as report_stage  # the truce records' reading of a ceasefire report
+from trucewatch.ledger.reports import stage_of as report_stage  # the truce records' reading of a ceasefire report
 from trucewatch.merge.records import MergedEvent
 
 # A use of force by mode -> PLOVER ASSAULT mode (None: none of the manual's modes fits).

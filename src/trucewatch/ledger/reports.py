@@ -64,7 +64,7 @@ def _terms(doc: Document, event: Event) -> list[str]:
     return out
 
 
-def _stage(event: Event, sentences: list[str]) -> str:
+def stage_of(event: Event, sentences: list[str]) -> str:
     """What a ceasefire report says of the truce: extended, holding, offered, in effect, agreed, or
     a mere mention. An extension or a report that it holds speaks for the whole sentence; otherwise
     the cue nearest the ceasefire's trigger decides ("announced a 30-hour ceasefire ... unless Moscow
@@ -148,7 +148,7 @@ def read_report(doc: Document, event: Event, actors: Actors, end_dates: list[str
     parties, counterpart = _sides(everyone, actors.entities(event.actor), bound, actors)
     sentences = sentences_of(doc, event)
     period = Period.parse(event.date)
-    stage = _stage(event, sentences)
+    stage = stage_of(event, sentences)
     ended = [Period.parse(d) for d in end_dates]
     reference = event.type == "ceasefire" and any(period is None or q is None or period.overlaps(q) for q in ended)
     return Report(doc, event, period, _when(event, doc, period, stage), parties, counterpart, everyone, stage,
