@@ -140,10 +140,8 @@ def read_on_cluster(client: Client, paths: Iterable[str | Path], store_location:
         while pending:
             yield from _results(pending.popleft())
     finally:
-        for item in pending:
-            if not isinstance(item, Rejection):
-                item[1].cancel()
         try:
+            client.cancel([item[1] for item in pending if not isinstance(item, Rejection)])
             client.unregister_worker_plugin(name)
         except Exception:  # a cluster that is going away (Ctrl-C) may not answer; its workers go too
             pass

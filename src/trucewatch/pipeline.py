@@ -21,7 +21,7 @@ input. A document whose text and metadata are unchanged is not extracted again, 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -172,7 +172,7 @@ def ingest(
     """
     run = _Run(store, Merger(store, gazetteer), progress)  # the shipped gazetteer when none is given
     limit = max_bytes if max_bytes is not None else cast(int, config.get("max_bytes"))
-    readings: Iterable[Reading | Rejection]
+    readings: Iterable[Reading | Rejection] = ()
     try:
         if client is None:
             items = read_paths(paths, published=published, outlet=outlet, max_bytes=limit)
@@ -191,6 +191,8 @@ def ingest(
         _merge(run.merger, store, run.stats)  # documents queued by an earlier run or another writer
         _refresh_truces(store, gazetteer, run.stats)
     except KeyboardInterrupt as exc:
+        if isinstance(readings, Generator):
+            readings.close()  # a cluster's pending batches are cancelled now, while its client is open
         raise Interrupted(run.finish()) from exc
     return run.finish()
 
