@@ -41,25 +41,19 @@ MemberKey = tuple[str, str, int, str, str, str, str, str, str, str, int, int, st
 @dataclass(frozen=True)
 class Member:
     """A mention as the clustering sees it: its record (its ``source`` its own report), what
-    coreference reads of it, and its place in the canonical order."""
+    coreference reads of it, its place in the canonical order (``key``; ``report``: publication
+    date, undated last, then report id), and what deciding its links reads, worked out once."""
 
     record: MentionRecord
     mention: Mention
     key: MemberKey
-    said: Mention  # what it says, without which event and report it is (links depend on that alone)
-
-    @property
-    def event_id(self) -> int:
-        return self.record.event_id
-
-    @property
-    def doc_id(self) -> str:
-        return self.record.event.doc_id
-
-    @property
-    def report(self) -> tuple[str, str]:
-        """The canonical order of reports: publication date (undated last), then report id."""
-        return self.key[0], self.key[1]
+    said: tuple[object, ...]  # what it says, without which event and report it is (links depend on that alone)
+    event_id: int
+    doc_id: str
+    report: tuple[str, str]
+    reach: tuple[dt.date, dt.date] | None  # ``window``
+    span: tuple[dt.date, dt.date] | None  # the days its date covers
+    names: frozenset[str]
 
     @classmethod
     def of(cls, record: MentionRecord, mention: Mention | None = None) -> Member:
@@ -70,7 +64,13 @@ class Member:
                           -1 if e.killed is None else e.killed, -1 if e.injured is None else e.injured,
                           e.evidence or "")
         mention = mention or Mention.of(record.event_id, e, record.published)
-        return cls(replace(record, source=e.doc_id), mention, key, replace(mention, event_id=0, doc_id=""))
+        said = tuple(getattr(mention, f) for f in _SAID)
+        span = date_span(mention.date)
+        return cls(replace(record, source=e.doc_id), mention, key, said, record.event_id, e.doc_id, key[:2],
+                   window(mention), (span.lo, span.hi) if span else None, frozenset(names(mention)))
+
+
+_SAID = tuple(f for f in Mention.__dataclass_fields__ if f not in ("event_id", "doc_id"))
 
 
 def merged_id_of(key: MemberKey) -> int:
@@ -120,12 +120,17 @@ class Linker:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
-        self._own: OrderedDict[Mention, Profile] = OrderedDict()
-        self._links: OrderedDict[tuple[Mention, Mention], bool] = OrderedDict()
+        self._own: OrderedDict[tuple[object, ...], Profile] = OrderedDict()
+        self._links: OrderedDict[tuple[tuple[object, ...], tuple[object, ...]], bool] = OrderedDict()
         self.decisions = 0  # links decided by scoring (not from the kept answers)
 
     def linked(self, a: Member, b: Member) -> bool:
-        if a.doc_id == b.doc_id or not near(a.mention, b.mention):
+        if a.doc_id == b.doc_id or a.mention.type != b.mention.type:
+            return False
+        if a.reach is not None and b.span is not None:  # ``near``, on what was worked out once
+            if not (a.reach[0] <= b.span[1] and b.span[0] <= a.reach[1]):
+                return False
+        elif not a.names & b.names:
             return False
         found = self._links.get((a.said, b.said))
         if found is None:

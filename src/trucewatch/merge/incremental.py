@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 
-from trucewatch.merge.clusters import Cluster, Linker, Member, candidate, choose, comparable, names, window
+from trucewatch.merge.clusters import Cluster, Linker, Member, choose, comparable, names, window
 from trucewatch.merge.coref import Knowledge
 from trucewatch.merge.profiles import Mention, Profile
 from trucewatch.store import Store
@@ -106,9 +106,10 @@ class Update:
         refs.update(ref for ref in self.members if ref < 0)
         refs.update(self.place[e][0] for e in self._fresh if e in self.place)  # new mentions, not stored yet
         out: list[Cluster] = []
+        linked = self.linker.linked
         for ref in sorted(refs):
-            earlier = [b for b in self.members.get(ref, {}).values() if b.report < report]
-            if earlier and candidate(m, earlier, self.linker):
+            members = self.members.get(ref)
+            if members and any(b.report < report and linked(m, b) for b in members.values()):
                 cluster = self._prefix(ref, report)
                 if comparable(m.mention, cluster.profile):
                     out.append(cluster)
