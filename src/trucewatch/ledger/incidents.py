@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -159,16 +160,63 @@ def incidents(documents: Iterable[Document], actors: Actors,
         return (-len(p.value) if p else 0, e.background, doc.published or "9999", doc.id, e.sentence)
 
     out: list[Incident] = []
-    by_merged: dict[int, Incident] = {}
+    dated = _ByDate()
+    by_merged: dict[int, int] = {}
     for doc, event in sorted(reports, key=order):
         key = merged.get((doc.id, event.sentence, event.start)) if merged else None
         home = by_merged.get(key) if key is not None else None
         if home is None:
-            home = next((i for i in out if i.accepts(event, actors)), None)
+            home = next((k for k in dated.nesting(Period.parse(event.date)) if out[k].accepts(event, actors)), None)
         if home is None:
-            home = Incident()
-            out.append(home)
-        home.add(doc, event, actors)
+            home = len(out)
+            out.append(Incident())
+        out[home].add(doc, event, actors)
+        dated.put(home, out[home].period)
         if key is not None:
             by_merged.setdefault(key, home)
     return sorted(out, key=lambda i: (i.period.first if i.period else dt.date.max, i.date or ""))
+
+
+class _ByDate:
+    """Occurrences (by their number, in the order they were founded) under the ISO prefixes of their dates.
+
+    An occurrence accepts a report only when one of their dates lies inside the other, and for ISO dates
+    that means one is a prefix of the other ("2021-03" and "2021-03-16"): so a report is checked only
+    against those, the first founded first, and grouping a large ledger costs what each day holds, not
+    every earlier attack for every attack.
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[str, set[int]] = defaultdict(set)  # date -> occurrences of exactly that date
+        self._under: dict[str, set[int]] = defaultdict(set)  # prefix -> occurrences whose date starts so
+        self._dates: dict[int, str] = {}
+
+    def put(self, k: int, period: Period | None) -> None:
+        """File occurrence ``k`` under its (possibly sharpened) date."""
+        value = period.value if period is not None else None
+        old = self._dates.get(k)
+        if value == old:
+            return
+        if old is not None:
+            self._exact[old].discard(k)
+            for prefix in _prefixes(old):
+                self._under[prefix].discard(k)
+        if value is not None:
+            self._dates[k] = value
+            self._exact[value].add(k)
+            for prefix in _prefixes(value):
+                self._under[prefix].add(k)
+
+    def nesting(self, period: Period | None) -> list[int]:
+        """The occurrences whose date holds ``period`` or lies inside it, first founded first."""
+        if period is None:
+            return []
+        found = set(self._under.get(period.value, ()))
+        for prefix in _prefixes(period.value):
+            found |= self._exact.get(prefix, set())
+        return sorted(found)
+
+
+def _prefixes(value: str) -> list[str]:
+    """The year, month and day an ISO date names: "2021-03-16" -> "2021", "2021-03", "2021-03-16"."""
+    return [value[:n] for n in (4, 7, 10) if len(value) >= n]
