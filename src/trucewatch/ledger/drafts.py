@@ -6,8 +6,9 @@ the open truce of its sides or in a new draft."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from trucewatch.ledger import lexicon as words
 from trucewatch.ledger.conditions import same_condition
@@ -22,6 +23,8 @@ from trucewatch.models import Entity
 _DECLARATIONS = frozenset({*STAGES, "extended"})
 # Days within which a second declaration between the same sides is the same truce being negotiated.
 _NEGOTIATION_DAYS = 30
+T = TypeVar("T")
+
 # Days without a report after which an open truce is no longer known to be in force.
 _STALE_DAYS = 180
 
@@ -30,13 +33,29 @@ _STALE_DAYS = 180
 
 @dataclass
 class Draft:
+    """The reports of one truce being assembled. Reports are only ever added (``items``, ``ends`` and
+    ``rejections`` grow), so what is read from them is kept until one more arrives: clustering asks each
+    open truce who its sides are for every new report, and a large ledger has thousands of both."""
+
     items: list[Report] = field(default_factory=list)
     ends: list[Report] = field(default_factory=list)
     rejections: list[Report] = field(default_factory=list)
+    _read: dict[str, tuple[tuple[int, int], Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _kept(self, name: str, read: Callable[[], T]) -> T:
+        """``read()``, computed again only when a report was added since it was last asked."""
+        version = (len(self.items), len(self.ends))
+        found = self._read.get(name)
+        if found is None or found[0] != version:
+            found = self._read[name] = (version, read())
+        return found[1]  # type: ignore[no-any-return]
 
     def declarations(self) -> list[Report]:
         """The reports that make or change the truce (news first); else every report of it, and for a
         truce known only from its end, the end."""
+        return self._kept("declarations", self._declarations)
+
+    def _declarations(self) -> list[Report]:
         made = [i for i in self.items if i.stage in _DECLARATIONS and not i.reference]
         news = [i for i in made if not i.event.background]
         return news or made or [i for i in self.items if not i.reference] or self.items or self.ends
@@ -44,25 +63,35 @@ class Draft:
     def parties(self) -> list[Entity]:
         """Who commits. A description of unnamed groups ("Iran-backed militias") gives way to the
         named group another report of the same truce gives (Kataib Hezbollah)."""
+        return self._kept("parties", self._parties)
+
+    def _parties(self) -> list[Entity]:
         found = _union(i.parties for i in self.declarations())
         named = [e for e in found if not _description(e)]
         return named or found
 
     def counterpart(self) -> list[Entity]:
+        return self._kept("counterpart", self._counterpart)
+
+    def _counterpart(self) -> list[Entity]:
         parties = {p.id for p in self.parties()}
         return [c for c in _union(i.counterpart for i in self.declarations()) if c.id not in parties]
 
     def countries(self) -> list[str]:
+        return self._kept("countries", self._countries)
+
+    def _countries(self) -> list[str]:
         out: list[str] = []
         for i in self.declarations():
             out += [c for c in i.countries if c not in out]
         return out
 
     def bound(self, actors: Actors) -> list[Entity]:
-        """The parties its conditions bind ("the Iraqi government presents a timetable")."""
+        """The parties its conditions bind ("the Iraqi government presents a timetable"); one ``Actors``
+        is used for a whole build."""
         countries = self.countries()
-        return _union([b] for i in self.items for c in i.event.conditions or []
-                      if (b := actors.bound_by(c, countries)))
+        return self._kept("bound", lambda: _union([b] for i in self.items for c in i.event.conditions or []
+                                                  if (b := actors.bound_by(c, countries))))
 
     def start_periods(self) -> list[Period]:
         """The dates it was offered, agreed or took effect (background mentions included); else the
@@ -92,6 +121,9 @@ class Draft:
         return _first(news or agreed, references)
 
     def end(self) -> Period | None:
+        return self._kept("end", self._end)
+
+    def _end(self) -> Period | None:
         ends = [i.period for i in self.ends if i.period]
         return min(ends, key=lambda p: p.first) if ends else None
 

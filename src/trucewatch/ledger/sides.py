@@ -44,6 +44,10 @@ class Actors:
         self._by_name: dict[str, Entity] = {}
         self._names: re.Pattern[str] | None = None
         self._surfaces: dict[str, Entity] = {}
+        # Sides asked about again and again while reports are clustered into truces, by entity id: the
+        # gazetteer does not change during a build, so neither do the answers.
+        self._memberships: dict[str, dict[str, Entity]] = {}
+        self._same_side: dict[tuple[str, str], bool] = {}
 
     # ---- names -> entities ----------------------------------------------------------------------
 
@@ -145,6 +149,12 @@ class Actors:
 
     def memberships(self, e: Entity) -> dict[str, Entity]:
         """``e`` and every body it is a member, front or (for state bodies) part of, three steps up."""
+        found = self._memberships.get(e.id)
+        if found is None:
+            found = self._memberships[e.id] = self._walk_memberships(e)
+        return found
+
+    def _walk_memberships(self, e: Entity) -> dict[str, Entity]:
         seen: dict[str, Entity] = {e.id: e}
         frontier = [e]
         for _ in range(3):
@@ -179,6 +189,13 @@ class Actors:
         of groups and a group of that description (same sponsor and country, both non-state)."""
         if a.id == b.id:
             return True
+        key = (a.id, b.id)
+        found = self._same_side.get(key)
+        if found is None:
+            found = self._same_side[key] = self._same_side_of(a, b)
+        return found
+
+    def _same_side_of(self, a: Entity, b: Entity) -> bool:
         up_a, up_b = self.memberships(a), self.memberships(b)
         if up_a.keys() & up_b.keys():
             return True
