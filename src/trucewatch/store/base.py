@@ -72,6 +72,12 @@ class StoreBase:
         """The number of migrations applied (``PRAGMA user_version``)."""
         return schema_version(self._conn)
 
+    def writes(self) -> int:
+        """How many write transactions the ledger has committed: a value that changes whenever it
+        changes, the same for every connection and process, read in one cheap query (a reader that
+        keeps results, such as the web server, compares it to know they are still current)."""
+        return int(self._conn.execute("SELECT writes FROM ledger_changes WHERE id = 1").fetchone()[0])
+
     def close(self) -> None:
         self._conn.close()
 
@@ -91,11 +97,13 @@ class StoreBase:
         halfway: SQLite's one write lock, or on PostgreSQL the ledger's lock, to itself when
         ``exclusive``, shared otherwise, and the lock of ``key`` (a document id) when given (see
         :mod:`trucewatch.store.connection`). Database errors come out as ``StoreError`` saying what
-        could not be done.
+        could not be done. Each one counts itself in ``ledger_changes`` as it commits (see
+        :meth:`writes`); on PostgreSQL, writers side by side take turns only for that last update.
         """
         try:
             self._conn.begin(exclusive=exclusive, key=key)
             yield
+            self._conn.execute("UPDATE ledger_changes SET writes = writes + 1 WHERE id = 1")
             self._conn.commit()
         except BaseException as e:
             self._conn.rollback()

@@ -20,17 +20,18 @@ from typing import Any
 
 from trucewatch.errors import StoreError
 from trucewatch.store import schema_pg_ledger as pg
+from trucewatch.store import schema_pg_records as pg_records
 from trucewatch.store.connection import SqliteConnection
 from trucewatch.store.schema_ledger import INITIAL, MENTION_SENTENCES, MERGED_EVENTS, Migration
-from trucewatch.store.schema_pg_records import REFERENCE as PG_REFERENCE
-from trucewatch.store.schema_pg_records import TRUCES as PG_TRUCES
-from trucewatch.store.schema_records import REFERENCE, TRUCES
+from trucewatch.store.schema_records import LEDGER_CHANGES, MERGED_EVENTS_VIEW, REFERENCE, TRUCES
 
 __all__ = ["MIGRATIONS", "PG_MIGRATIONS", "Migration", "migrate", "schema_version"]
 
-MIGRATIONS: tuple[Migration, ...] = (INITIAL, MERGED_EVENTS, MENTION_SENTENCES, TRUCES, REFERENCE)
+MIGRATIONS: tuple[Migration, ...] = (INITIAL, MERGED_EVENTS, MENTION_SENTENCES, TRUCES, REFERENCE, LEDGER_CHANGES,
+                                     MERGED_EVENTS_VIEW)
 # The same steps, under the same names, for PostgreSQL.
-PG_MIGRATIONS: tuple[Migration, ...] = (pg.INITIAL, pg.MERGED_EVENTS, pg.MENTION_SENTENCES, PG_TRUCES, PG_REFERENCE)
+PG_MIGRATIONS: tuple[Migration, ...] = (pg.INITIAL, pg.MERGED_EVENTS, pg.MENTION_SENTENCES, pg_records.TRUCES,
+                                        pg_records.REFERENCE, pg_records.LEDGER_CHANGES, pg_records.MERGED_EVENTS_VIEW)
 
 
 def schema_version(conn: sqlite3.Connection | Any) -> int:

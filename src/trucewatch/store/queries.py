@@ -24,7 +24,9 @@ connection through them. On PostgreSQL the same SQL runs with the dialect's spel
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -35,12 +37,23 @@ from trucewatch.store.sql import check_date
 
 Unit = Literal["day", "week", "month"]
 UNITS: tuple[str, ...] = ("day", "week", "month")
-# The period of an event's date for each unit, and the shortest date that has one ("2021-03" has a
+
+
+def _week(day: str) -> str | None:
+    """The Monday of the week of ``day`` (at least ``YYYY-MM-DD``), None when it is not a date."""
+    try:
+        date = dt.date.fromisoformat(day[:10])
+    except ValueError:
+        return None
+    return (date - dt.timedelta(days=date.weekday())).isoformat()
+
+
+# The period of an event's date for each unit, None for a date too coarse for it ("2021-03" has a
 # month but no week). A week is named by its Monday.
-_PERIOD = {
-    "day": ("m.date", 10),
-    "week": ("{week}", 10),  # the dialect's expression
-    "month": ("substr(m.date, 1, 7)", 7),
+_FOLD: dict[str, Callable[[str], str | None]] = {
+    "day": lambda day: day if len(day) >= 10 else None,
+    "week": lambda day: _week(day) if len(day) >= 10 else None,
+    "month": lambda day: day[:7] if len(day) >= 7 else None,
 }
 
 
@@ -269,17 +282,41 @@ def summary(store: Store, filters: EventFilters, unit: Unit = "week") -> tuple[T
     """The figures of the events ``filters`` keeps, in one scan: headline totals, the events of each
     type per period (oldest first), and how many kept events have a date too coarse for ``unit`` (or
     none), which no period counts."""
-    if unit not in _PERIOD:
+    if unit not in _FOLD:
         raise ValueError(f"unit={unit!r}: expected one of {', '.join(UNITS)}")
-    expr, length = _PERIOD[unit]
-    expr = expr.format(week=store.dialect.week)
     where, params = filters.where(by_date=True, dialect=store.dialect)
     conn = _conn(store)
-    rows = conn.execute(
-        f"""SELECT CASE WHEN length(m.date) >= {length} THEN {expr} END AS period, m.type, count(*) AS n,
+    # Counted per day and type, in the order of the view index (merged_events_view) that covers
+    # every column read here, then folded into periods below: grouping on a computed period would
+    # sort the whole ledger again.
+    days = conn.execute(
+        f"""SELECT m.date AS day, m.type, count(*) AS n,
                    coalesce(sum(m.killed), 0) AS k, coalesce(sum(m.injured), 0) AS i, sum(m.contested) AS c,
-                   sum(m.background) AS b, min(m.date) AS lo, max(m.date) AS hi
-            FROM merged_events m WHERE {where} GROUP BY period, m.type ORDER BY period, m.type""", params).fetchall()
+                   sum(m.background) AS b
+            FROM merged_events m WHERE {where} GROUP BY m.date, m.type""", params).fetchall()
+    fold = _FOLD[unit]
+    periods_of: dict[str | None, str | None] = {}
+    groups: dict[tuple[str | None, str], list[Any]] = {}
+    for r in days:
+        day = r["day"]
+        if day not in periods_of:
+            periods_of[day] = fold(day) if day else None
+        key = (periods_of[day], r["type"])
+        found = groups.get(key)
+        if found is None:
+            groups[key] = [r["n"], r["k"], r["i"], r["c"] or 0, r["b"] or 0, day, day]
+        else:
+            found[0] += r["n"]
+            found[1] += r["k"]
+            found[2] += r["i"]
+            found[3] += r["c"] or 0
+            found[4] += r["b"] or 0
+            if day is not None:
+                found[5] = day if found[5] is None else min(found[5], day)
+                found[6] = day if found[6] is None else max(found[6], day)
+    rows = [{"period": period, "type": type_, "n": n, "k": k, "i": i, "c": c, "b": b, "lo": lo, "hi": hi}
+            for (period, type_), (n, k, i, c, b, lo, hi) in sorted(groups.items(), key=lambda kv: (
+                kv[0][0] is not None, kv[0][0] or "", kv[0][1]))]
     by_type: dict[str, int] = {}
     for r in rows:
         by_type[r["type"]] = by_type.get(r["type"], 0) + r["n"]

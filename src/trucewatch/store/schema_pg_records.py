@@ -1,4 +1,5 @@
-"""Schema steps 4-5 on PostgreSQL: the truce records and the reference data sets of
+"""Schema steps 4-7 on PostgreSQL: the truce records, the reference data sets, the count of writes
+and the web's covering index of
 :mod:`trucewatch.store.schema_records`, under the same migration names (see
 :mod:`trucewatch.store.schema_pg_ledger` for how SQLite's terms are spelled here). A released step is
 never edited."""
@@ -156,5 +157,27 @@ REFERENCE = Migration(
             )""",
         ),
         "CREATE INDEX acled_events_date ON acled_events(set_name, event_date)",
+    ),
+)
+
+LEDGER_CHANGES = Migration(
+    name="0006_ledger_changes",
+    statements=(
+        *tables(
+            """CREATE TABLE ledger_changes (
+                id BIGINT PRIMARY KEY CHECK (id = 1),
+                writes BIGINT NOT NULL
+            )""",
+        ),
+        "INSERT INTO ledger_changes (id, writes) VALUES (1, 0)",
+    ),
+)
+
+MERGED_EVENTS_VIEW = Migration(
+    name="0007_merged_events_view",
+    statements=(
+        """CREATE INDEX merged_events_view ON merged_events(date, type, reports, contested, background, killed,
+            injured, lat, lon, country, location, actor, target)""",
+        "ANALYZE",
     ),
 )

@@ -59,7 +59,7 @@ def create_app(db: str | Path, *, token: str | None = None, gazetteer: str | Pat
     """The app over the ledger in ``db`` (which must exist). ``token`` unlocks the write endpoints;
     ``gazetteer`` is the user's gazetteer file (default: as ``trucewatch ingest`` finds it); ``warm``
     builds the truce records in the background at start-up."""
-    ledger = Ledger(Path(db), token=token or None, gazetteer_file=Path(gazetteer) if gazetteer else None)
+    ledger = Ledger(str(db), token=token or None, gazetteer_file=Path(gazetteer) if gazetteer else None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

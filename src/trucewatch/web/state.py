@@ -4,8 +4,9 @@ Why a class: a request opens its own ``Store`` (SQLite connections belong to the
 them, and FastAPI runs handlers on a pool of threads), but some things must outlive a request:
 
 * Truce records: every ingest stores them in the database (``store/truces.py``), true as of the
-  latest report, so the server reads those (one query, kept until the database files change: their
-  size and modification time, which every committed write changes). Only when they are stale (an
+  latest report, so the server reads those (one query, kept until the ledger changes: the store's
+  count of committed writes, :meth:`Store.writes`, one cheap query on SQLite and PostgreSQL alike).
+  Only when they are stale (an
   ingest could not rebuild them) or a page asks for another date (``as_of``) are they rebuilt from
   every stored report, which takes seconds on a ledger of a few thousand reports and minutes on one
   of 100,000 events: in a separate process (pure Python work in a thread would hold the interpreter
@@ -35,6 +36,7 @@ from trucewatch.ledger.stored import stored_truces
 from trucewatch.models import IngestStats
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
+from trucewatch.store.connection import is_url
 from trucewatch.store.queries import UNITS, EventFilters, EventRow, MapPoint, PeriodCount, Totals, Unit
 
 Fingerprint = tuple[int, ...]
@@ -46,9 +48,11 @@ class TrucesPending(TrucewatchError):
 
 class _Build:
     """The truce records of one state of the database, built by a child process
-    (``python -m trucewatch.web.truce_builder DB GAZETTEER AS_OF OUT``) that writes them to a file."""
+    (``python -m trucewatch.web.truce_builder GAZETTEER AS_OF OUT``, the database in its environment,
+    ``TRUCEWATCH_BUILD_DB``: a server's URL may hold a password, which a command line would show to
+    every user of the machine) that writes them to a file."""
 
-    def __init__(self, fingerprint: Fingerprint, path: Path, gazetteer: Path | None, as_of: str | None) -> None:
+    def __init__(self, fingerprint: Fingerprint, db: str, gazetteer: Path | None, as_of: str | None) -> None:
         self.fingerprint = fingerprint
         self._dir = tempfile.TemporaryDirectory(prefix="trucewatch-truces-")
         self._out = Path(self._dir.name) / "truces.pickle"
@@ -56,8 +60,9 @@ class _Build:
         self._truces: list[Truce] | None = None
         self._error: str | None = None
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "trucewatch.web.truce_builder", str(path), str(gazetteer or "-"), as_of or "-",
-             str(self._out)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            [sys.executable, "-m", "trucewatch.web.truce_builder", str(gazetteer or "-"), as_of or "-", str(self._out)],
+            env={**os.environ, "TRUCEWATCH_BUILD_DB": db},
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         threading.Thread(target=self._collect, name="trucewatch-truces", daemon=True).start()
 
     def _collect(self) -> None:
@@ -104,11 +109,11 @@ def gazetteer_for(path: Path | None) -> Gazetteer:
 class Ledger:
     """A ledger served over HTTP. ``token`` unlocks writes; None keeps the API read-only.
 
-    The database must exist: serving an empty file made by mistake would show an empty ledger
-    instead of saying that the path is wrong.
+    ``db`` is a SQLite file or a PostgreSQL URL (what ``--db`` takes). The ledger must exist: serving
+    an empty one made by mistake would show an empty ledger instead of saying that the path is wrong.
     """
 
-    path: Path
+    db: str
     token: str | None = None
     gazetteer_file: Path | None = None
     _builds: dict[str | None, _Build] = field(default_factory=dict, init=False, repr=False)
@@ -122,10 +127,11 @@ class Ledger:
     _write_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.path = Path(self.path)
-        if not self.path.is_file():
-            raise StoreError(f"{self.path}: no such database; create it with `trucewatch ingest`")
-        with Store(self.path):  # an unreadable or too new database fails here, before serving
+        self.db = str(self.db)
+        if not is_url(self.db) and not Path(self.db).is_file():
+            raise StoreError(f"{self.db}: no such database; create it with `trucewatch ingest`")
+        # An unreadable, too new or (on a server) empty database fails here, before serving.
+        with Store(self.db, create=False):
             pass
 
     @contextmanager
@@ -135,7 +141,7 @@ class Ledger:
         runs (which takes the write lock) is not repeated under a running ingest."""
         store = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.path)
+            store = Store(self.db)
             self._local.store = store
             with self._cache_lock:
                 self._stores.append(store)
@@ -198,17 +204,11 @@ class Ledger:
             self._views[full_key] = value
 
     def fingerprint(self) -> Fingerprint:
-        """Size and modification time of the database and its write-ahead log: any committed write
-        changes one of them, so a result computed under one fingerprint is current while it holds."""
-        out: list[int] = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(f"{self.path}{suffix}")
-            except FileNotFoundError:
-                out += [0, 0]
-            else:
-                out += [st.st_mtime_ns, st.st_size]
-        return tuple(out)
+        """The ledger's count of committed writes (:meth:`Store.writes`, read on the calling thread's
+        connection): every write of the store adds one, so a result computed under one fingerprint is
+        current while it holds, on SQLite and PostgreSQL alike."""
+        with self.store() as store:
+            return (store.writes(),)
 
     def gazetteer(self) -> Gazetteer:
         """The shipped gazetteer plus the user's file (as ``trucewatch ingest`` reads it), loaded once."""
@@ -219,8 +219,8 @@ class Ledger:
     def _build(self, as_of: str | None) -> _Build:
         """The build of the truce records for the database as it is now: the one under way or done,
         else a new one (a build for an older state is stopped: its records would be out of date)."""
+        fingerprint = self.fingerprint()  # before the lock: a thread's first connection is listed under it
         with self._cache_lock:
-            fingerprint = self.fingerprint()
             build = self._builds.get(as_of)
             if build is None or build.fingerprint != fingerprint:
                 if build is not None:
@@ -229,7 +229,7 @@ class Ledger:
                     for old in self._builds.values():
                         old.stop()
                     self._builds.clear()
-                build = _Build(fingerprint, self.path, self.gazetteer_file, as_of)
+                build = _Build(fingerprint, self.db, self.gazetteer_file, as_of)
                 self._builds[as_of] = build
             return build
 

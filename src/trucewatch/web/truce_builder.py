@@ -1,5 +1,7 @@
 """The process that builds the web server's truce records: ``python -m trucewatch.web.truce_builder
-DB GAZETTEER AS_OF OUT`` (``-`` for no gazetteer file or no date) pickles them to ``OUT``.
+GAZETTEER AS_OF OUT`` (``-`` for no gazetteer file or no date) pickles them to ``OUT``; the database (a
+SQLite file or a PostgreSQL URL) comes in ``$TRUCEWATCH_BUILD_DB``, out of the command line that any
+user of the machine can read.
 
 Why a process of its own (see :mod:`trucewatch.web.state`): the build is long pure-Python work that
 would hold the interpreter lock in a thread. It lowers its priority before importing anything, so the
@@ -31,8 +33,8 @@ def main(argv: list[str]) -> None:
     from trucewatch.store import Store
     from trucewatch.web.state import gazetteer_for
 
-    db, gazetteer, as_of, out = argv
-    with Store(db) as store:
+    gazetteer, as_of, out = argv
+    with Store(os.environ["TRUCEWATCH_BUILD_DB"], create=False) as store:
         truces = build_truces(store, gazetteer_for(None if gazetteer == "-" else Path(gazetteer)),
                               None if as_of == "-" else as_of)
     Path(out).write_bytes(pickle.dumps(truces))
