@@ -295,41 +295,43 @@ def summary(store: Store, filters: EventFilters, unit: Unit = "week") -> tuple[T
                    sum(m.background) AS b
             FROM merged_events m WHERE {where} GROUP BY m.date, m.type""", params).fetchall()
     fold = _FOLD[unit]
-    periods_of: dict[str | None, str | None] = {}
-    groups: dict[tuple[str | None, str], list[Any]] = {}
-    for r in days:
-        day = r["day"]
-        if day not in periods_of:
-            periods_of[day] = fold(day) if day else None
-        key = (periods_of[day], r["type"])
-        found = groups.get(key)
-        if found is None:
-            groups[key] = [r["n"], r["k"], r["i"], r["c"] or 0, r["b"] or 0, day, day]
-        else:
-            found[0] += r["n"]
-            found[1] += r["k"]
-            found[2] += r["i"]
-            found[3] += r["c"] or 0
-            found[4] += r["b"] or 0
-            if day is not None:
-                found[5] = day if found[5] is None else min(found[5], day)
-                found[6] = day if found[6] is None else max(found[6], day)
-    rows = [{"period": period, "type": type_, "n": n, "k": k, "i": i, "c": c, "b": b, "lo": lo, "hi": hi}
-            for (period, type_), (n, k, i, c, b, lo, hi) in sorted(groups.items(), key=lambda kv: (
-                kv[0][0] is not None, kv[0][0] or "", kv[0][1]))]
+    periods_of: dict[str, str | None] = {}  # each date's period, folded once
+    counts: dict[tuple[str, str], list[int]] = {}
     by_type: dict[str, int] = {}
-    for r in rows:
-        by_type[r["type"]] = by_type.get(r["type"], 0) + r["n"]
-    firsts = [r["lo"] for r in rows if r["lo"]]
-    lasts = [r["hi"] for r in rows if r["hi"]]
+    killed = injured = contested = background = coarse = 0
+    first: str | None = None
+    last: str | None = None
+    for day, type_, n, k, i, c, b in days:
+        by_type[type_] = by_type.get(type_, 0) + n
+        killed += k
+        injured += i
+        contested += c or 0
+        background += b or 0
+        period = None
+        if day:
+            if first is None or day < first:
+                first = day
+            if last is None or day > last:
+                last = day
+            period = periods_of.get(day, "")
+            if period == "":
+                period = periods_of[day] = fold(day)
+        if period is None:
+            coarse += n
+            continue
+        found = counts.get((period, type_))
+        if found is None:
+            counts[period, type_] = [n, k, i]
+        else:
+            found[0] += n
+            found[1] += k
+            found[2] += i
     totals = Totals(
         events=sum(by_type.values()), by_type=dict(sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0]))),
-        killed=sum(r["k"] for r in rows), injured=sum(r["i"] for r in rows),
-        contested=sum(r["c"] or 0 for r in rows), background=sum(r["b"] or 0 for r in rows),
-        first=min(firsts, default=None), last=max(lasts, default=None),
+        killed=killed, injured=injured, contested=contested, background=background, first=first, last=last,
         documents=conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    periods = [PeriodCount(r["period"], r["type"], r["n"], r["k"], r["i"]) for r in rows if r["period"]]
-    return totals, periods, sum(r["n"] for r in rows if not r["period"])
+    periods = [PeriodCount(period, type_, n, k, i) for (period, type_), (n, k, i) in sorted(counts.items())]
+    return totals, periods, coarse
 
 
 def map_points(store: Store, filters: EventFilters) -> list[MapPoint]:
