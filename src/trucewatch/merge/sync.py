@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from trucewatch.merge.attribution import NamedSpan, attribute
 from trucewatch.merge.claims import attach, find_claims
@@ -130,13 +130,20 @@ class Merger:
         update = Update(self.store, self.knowledge, self.linker, self._members, self._profile)
         update.run(newcomers, damaged)
         final = {ref: members for ref, members in update.members.items() if members}
-        ids = {ref: ref for ref in final if ref > 0}
+
+        def first(members: Iterable[Member]) -> Member:
+            return min(members, key=lambda m: (m.key, m.event_id))
+
+        # A stored event keeps its id while its first mention stays; one whose first mention left
+        # (placed in an earlier event) is the event of its new first mention, and takes that id.
+        ids = {ref: ref for ref in final
+               if ref > 0 and first(final[ref].values()).event_id == first(update.stored[ref]).event_id}
         used = set(ids)
-        for ref in sorted(r for r in final if r < 0):
-            first = min(final[ref].values(), key=lambda m: (m.key, m.event_id))
-            ids[ref] = self._new_id(first.key, used, update.stored)
+        for ref in sorted(r for r in final if r not in ids):
+            lead = first(final[ref].values())
+            ids[ref] = self._new_id(lead.key, used, update.stored)
             if ids[ref] not in update.stored:
-                self.store.create_merged(first.mention.type, ids[ref])
+                self.store.create_merged(lead.mention.type, ids[ref])
         for members in final.values():
             for m in members.values():
                 ref, points = update.place[m.event_id]
