@@ -28,10 +28,15 @@ class MergedStore(StoreBase):
         return [row[0] for row in self._conn.execute("SELECT doc_id FROM merge_queue ORDER BY rowid")]
 
     def next_queued(self) -> str | None:
-        """The document longest in the merge queue, or None when it is empty. Read inside the merge's
-        own transaction, which has the ledger to itself: no two writers merge one document, and a
-        document another process stored is merged by whichever process comes to it first."""
-        row = self._conn.execute("SELECT doc_id FROM merge_queue ORDER BY rowid LIMIT 1").fetchone()
+        """The queued document first in the merge's canonical order (publication date, undated last,
+        then id), or None when the queue is empty. The merged events do not depend on the order, but
+        its cost does: a report merged before an earlier-published one has its events placed again
+        when that one arrives. Read inside the merge's own transaction, which has the ledger to
+        itself: no two writers merge one document, and a document another process stored is merged
+        by whichever process comes to it first."""
+        row = self._conn.execute(
+            "SELECT q.doc_id FROM merge_queue q LEFT JOIN documents d ON d.id = q.doc_id "
+            "ORDER BY (d.published IS NULL OR d.published = ''), d.published, q.doc_id LIMIT 1").fetchone()
         return None if row is None else str(row[0])
 
     def dequeue(self, doc_id: str) -> None:
