@@ -10,7 +10,8 @@ import pytest
 
 from trucewatch.models import Document, Event, Sentence
 from trucewatch.store import Store, queries
-from trucewatch.store.queries import UNITS, EventFilters, PeriodCount
+from trucewatch.store.filters import EventFilters
+from trucewatch.store.queries import UNITS, PeriodCount
 
 # (date, type, killed, injured); None: no date.
 EVENTS: list[tuple[str | None, str, int | None, int | None]] = [

@@ -110,7 +110,7 @@ def report(
     """Write one self-contained HTML file (timeline, map, truce cards, events) that opens with no network."""
     from trucewatch.resolve.curation import load_gazetteer
     from trucewatch.store import Store
-    from trucewatch.store.queries import EventFilters
+    from trucewatch.store.filters import EventFilters
     from trucewatch.web.report import render_report
 
     if type and type not in EVENT_TYPES:

@@ -15,7 +15,7 @@ from trucewatch.errors import StoreError
 from trucewatch.models import Document, Event, Sentence
 from trucewatch.pipeline import ingest
 from trucewatch.store import Store
-from trucewatch.store.queries import EventFilters
+from trucewatch.store.filters import EventFilters
 from trucewatch.web import create_app
 from trucewatch.web.state import Ledger
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from trucewatch.models import Document, Event, Sentence
 from trucewatch.store import Store, queries
-from trucewatch.store.queries import EventFilters
+from trucewatch.store.filters import EventFilters
 from trucewatch.web import create_app
 from trucewatch.web.state import Ledger
 

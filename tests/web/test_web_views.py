@@ -11,7 +11,8 @@ import pytest
 from trucewatch.ledger import Truce
 from trucewatch.models import Removal
 from trucewatch.store import Store, queries
-from trucewatch.store.queries import EventFilters, MentionSpan, PeriodCount
+from trucewatch.store.filters import EventFilters
+from trucewatch.store.queries import MentionSpan, PeriodCount
 from trucewatch.web import views
 
 

@@ -7,7 +7,7 @@
 | ``force_type`` | a non-state group's attack or a state's strike | uses of force |
 | ``roles`` | actor, target, place, mediator or none | the names of an event's sentence |
 | ``date`` | whether a time expression dates the event | time expressions of its sentence |
-| ``date_fallback`` | none / the report's day / its month / the day of the event before / the lead's day | undated events |
+| ``date_fallback`` | none / the report's day, its month / the event before's day, the lead's | undated events |
 | ``toll`` | killed, injured or neither | numbers of an event's sentence |
 | ``mode`` | rocket, drone, airstrike, ... | attacks and strikes |
 | ``background`` | told as past context or as the report's news | events |

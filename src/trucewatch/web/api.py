@@ -21,7 +21,7 @@ from trucewatch.errors import TrucewatchError
 from trucewatch.ledger import find_truce
 from trucewatch.ledger.periods import Period
 from trucewatch.store import queries
-from trucewatch.store.queries import EventFilters
+from trucewatch.store.filters import EventFilters
 from trucewatch.web import schemas as s
 from trucewatch.web.state import Ledger
 from trucewatch.web.views import map_data, truce_summary

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 
 from trucewatch.ledger import find_truce
 from trucewatch.store import queries
-from trucewatch.store.queries import EventFilters
+from trucewatch.store.filters import EventFilters
 from trucewatch.web import views
 from trucewatch.web.api import ApiError, AsOf, FiltersDep, LedgerDep, Offset, check_date
 from trucewatch.web.templating import environment

@@ -22,7 +22,7 @@ from trucewatch import __version__
 from trucewatch.ledger.stored import truce_records
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
-from trucewatch.store.queries import EventFilters
+from trucewatch.store.filters import EventFilters
 from trucewatch.web import views
 from trucewatch.web.templating import environment
 

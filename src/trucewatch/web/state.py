@@ -37,7 +37,8 @@ from trucewatch.models import IngestStats
 from trucewatch.resolve.names import Gazetteer
 from trucewatch.store import Store, queries
 from trucewatch.store.connection import is_url
-from trucewatch.store.queries import UNITS, EventFilters, EventRow, MapPoint, PeriodCount, Totals, Unit
+from trucewatch.store.filters import EventFilters
+from trucewatch.store.queries import UNITS, EventRow, MapPoint, PeriodCount, Totals, Unit
 
 Fingerprint = tuple[int, ...]
 

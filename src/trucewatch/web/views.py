@@ -17,7 +17,8 @@ from urllib.parse import urlencode, urlsplit
 from trucewatch.ledger import Truce
 from trucewatch.ledger.periods import Period
 from trucewatch.models import EVENT_TYPES, Removal
-from trucewatch.store.queries import EventFilters, MapPoint, MentionSpan, PeriodCount
+from trucewatch.store.filters import EventFilters
+from trucewatch.store.queries import MapPoint, MentionSpan, PeriodCount
 
 # One colour per event type, everywhere (timeline, map, badges): colour-blind-safe where it matters
 # most (force in warm colours, truces in greens).
