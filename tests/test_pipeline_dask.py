@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
+from ledger_rows import ledger_rows
 
 from trucewatch.extract.extractor import Extractor
 from trucewatch.ingest.readers import Part, file_parts, read_part, read_paths
@@ -33,13 +33,7 @@ TABLES = ("documents", "sentences", "events", "entity_mentions", "entities", "me
 
 def ledger(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the ledger's tables, timestamps left out, in a stable order."""
-    rows: dict[str, list[tuple[object, ...]]] = {}
-    with sqlite3.connect(db) as conn:
-        for table in TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if not r[1].endswith("_at")]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            rows[table] = conn.execute(f"SELECT {listed} FROM {table} ORDER BY {listed}").fetchall()
-    return rows
+    return ledger_rows(db, TABLES)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from ledger_rows import ledger_rows
 
 from trucewatch.ingest.readers import read_paths
 from trucewatch.models import Document
@@ -28,13 +29,7 @@ TABLES = ("documents", "sentences", "events", "entity_mentions", "entities", "me
 
 def ledger(db: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of the ledger's tables, timestamps left out, in a stable order."""
-    rows: dict[str, list[tuple[object, ...]]] = {}
-    with sqlite3.connect(db) as conn:
-        for table in TABLES:
-            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})") if not r[1].endswith("_at")]
-            listed = ", ".join(f'"{c}"' for c in columns)
-            rows[table] = conn.execute(f"SELECT {listed} FROM {table} ORDER BY {listed}").fetchall()
-    return rows
+    return ledger_rows(db, TABLES)
 
 
 def stored(db: Path) -> int:

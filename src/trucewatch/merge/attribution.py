@@ -124,7 +124,7 @@ def _saying(text: str, body_at: int, spans: Sequence[NamedSpan]) -> Attribution 
 def _subject(text: str, body_at: int, verb_at: int) -> tuple[int, int, int] | None:
     """(start, end of the name, end) of the words before a verb that are its subject: back to the
     previous comma, semicolon or colon, or a name and its apposition ("Hans Grundberg, the UN's
-    envoy to Yemen, said": the name ends before the apposition)."""
+    envoy to Sudan, told reporters": the name ends before the apposition)."""
     before = text[body_at:verb_at]
     trimmed = _BEFORE_VERB.sub("", before.rstrip())
     if trimmed.endswith(","):  # "X, an apposition, said": X with its apposition

@@ -1,9 +1,9 @@
 """Claims of responsibility, denials, "no group claimed it", and accusations, with who made them.
 
-    "a group calling itself Saraya Awliya al-Dam claimed the attack"   claim       party = said_by = the group
-    "Kataib Hezbollah denied any role"                                denial      party = said_by = KH
-    "no group has claimed responsibility, officials said"              no_claim    said_by = officials
-    "Washington blamed the attack on the Islamic Resistance in Iraq"   accusation  party = IRI, said_by = US
+    "a group naming itself Liwa al-Fath said it carried out the raid"  claim       party = said_by = the group
+    "Kataib Hezbollah denied any role"                                 denial      party = said_by = KH
+    "no group has claimed responsibility, officials said"               no_claim    said_by = officials
+    "Paris blamed the bombing on the Islamic Resistance"                accusation  party = IRI, said_by = France
 
 Like ``attribution``, the functions read a sentence's text and its ``NamedSpan`` names and are pure:
 the extractor can call ``find_claims`` on an ``AnalysedSentence`` (with ``spans_of``), the merge
@@ -117,7 +117,7 @@ def _accusations(text: str, spans: Sequence[NamedSpan]) -> list[Claim]:
         else:
             verb = match.group("verb").casefold()
             passive = _PASSIVE_BLAME.search(text, max(0, match.start() - 20), match.end())
-            if passive:  # "for which Kataib Hezbollah was blamed": the accused stands before the verb
+            if passive:  # "for which the militia was held responsible": the accused stands before the verb
                 party = _party_before(text, passive.start(), spans)
                 accuser = None
             else:
@@ -138,7 +138,7 @@ def _accusations(text: str, spans: Sequence[NamedSpan]) -> list[Claim]:
 
 
 def _party_before(text: str, pos: int, spans: Sequence[NamedSpan]) -> str | None:
-    """The actor named just before ``pos`` in its clause ("the U.S. and Israel deny": both), a known
+    """The actor named just before ``pos`` in its clause ("France and Chad deny": both), a known
     name, else a capitalised one."""
     clause_start = max(text.rfind(c, 0, pos) for c in ";:") + 1
     known = [s for s in spans if clause_start <= s.start and s.end <= pos and pos - s.end <= _WINDOW and not s.is_place]

@@ -7,7 +7,7 @@ Rules, chosen so that a value is never more precise than the text:
 
 * Granularity is honest. "January 2020" is ``2020-01``, "early 2020" is ``2020``; a time of day is
   never a date by itself ("at 7:20am" alone has value None; next to a date it joins it:
-  "at 7:20am local time on 3 March" is one expression, 3 March).
+  "at 6:45am local time on 9 May" is one expression, 3 March).
 * Weeks have no ISO granularity here. "last week" (the Monday-Sunday week before), "the past
   weekend", "a week ago" (three days either side of seven days back) resolve to the days they may
   cover, written at the coarsest level those days share: the month when they fall in one month,

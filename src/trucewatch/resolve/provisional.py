@@ -1,6 +1,6 @@
 """Provisional entities: what an unknown capitalised name probably is, from the words around it.
 
-A name the gazetteer lacks ("a group calling itself Saraya al-Fajr", "the Gwer camp") is kept as a
+A name the gazetteer lacks ("a group naming itself Liwa al-Fajr", "the Gwer camp") is kept as a
 provisional entity for curation (``trucewatch entities list --new``), typed by the cue words in it or
 next to it: "brigade", "movement", "battalions" make an armed group; "base", "airport", "camp" a
 military base; "province" a province; "city", "town", "village" a city.

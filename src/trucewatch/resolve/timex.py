@@ -4,7 +4,7 @@ The tagger is a set of regular expressions built once from the lexicon in ``data
 (:mod:`~trucewatch.resolve.timex_lexicon` loads it, :mod:`~trucewatch.resolve.timex_grammar` holds the
 rules). Each rule turns a match into a *frame* (:mod:`~trucewatch.resolve.timex_frames`), a plain record
 of what the words state. Overlapping matches are settled longest first, then `tag` joins the pieces the
-way news writes them ("20:12, Thursday, 19 October, 2023"; "from 2 August until 2 October 2022"; "until
+way news writes them ("18:05, Friday, 3 May, 2024"; "from 2 August until 2 October 2022"; "until
 midnight on Sunday") and reads the word in front ("since", "by", "until").
 
 Nothing here knows the publication date: turning frames into ISO values is the job of

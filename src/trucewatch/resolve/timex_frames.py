@@ -89,7 +89,7 @@ class Duration:
 
     iso: str
     deadline: bool = False
-    relative: bool = False  # counted back or forward from now ("in the last six months")
+    relative: bool = False  # counted back or forward from now ("over the past four weeks")
 
 
 @dataclass(frozen=True)

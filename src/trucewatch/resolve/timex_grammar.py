@@ -257,7 +257,7 @@ def build_grammar() -> Grammar:
         rel = (m.group("rel") or m.group("rel2") or "").lower()
         u = m.group("u").lower()
         if not rel and m.group("that").lower() != "that":
-            return None  # "the day" alone: "the day when it no longer had to be there"
+            return None  # "the day" alone: "the day when talks finally resumed"
         if u in ("month", "year"):
             return Anaphor(None)
         step = 7 if u == "week" else 1
